@@ -1,0 +1,56 @@
+/*-------------------------------------------------------------------------
+ *
+ * mo_usage.c
+ *	  Module start-up and the settings of mo_usage.
+ *
+ * Every setting lives under the prefix "mo_usage.", which is reserved
+ * when the module loads, so that a mistyped name is reported instead of
+ * silently creating a placeholder.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "mo_usage.h"
+
+PG_MODULE_MAGIC;
+
+/* mo_usage.k: the smallest number of distinct persons a cell may show */
+int			mo_k_threshold = 10;
+
+/* mo_usage.key_file: where the server reads the pseudonym keys from */
+char	   *mo_key_file = NULL;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("mo_usage.k",
+							"Smallest number of distinct persons a published cell may show.",
+							"Cells below it are suppressed, never shown as 0.",
+							&mo_k_threshold,
+							10, 1, 1000000,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+
+	/*
+	 * The key file is named in postgresql.conf, never in SQL: only a
+	 * superuser may see or change where the keys are, and the keys
+	 * themselves never pass through a setting at all.
+	 */
+	DefineCustomStringVariable("mo_usage.key_file",
+							   "File the server reads the pseudonym keys from.",
+							   "One key a line: a version number, then the key in hex (at least 32 bytes).",
+							   &mo_key_file,
+							   "",
+							   PGC_SIGHUP,
+							   GUC_SUPERUSER_ONLY,
+							   NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("mo_usage");
+}
