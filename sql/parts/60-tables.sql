@@ -123,7 +123,7 @@ COMMENT ON COLUMN mo_micro.hit.person IS
 COMMENT ON COLUMN mo_micro.hit.seq IS
     'position in the delivery; orders events with equal times';
 COMMENT ON COLUMN mo_micro.hit.event IS
-    'L login (starts a visit, a page), P page view, O logout (ends a visit, not a page)';
+    'L login (starts a visit, a page), P page view, O logout (ends a visit, not a page), T technical request (image, style sheet, script: not part of visits)';
 COMMENT ON COLUMN mo_micro.hit.channel IS 'W website, A app';
 
 -- Microdata: visits, one row per visit.
