@@ -11,6 +11,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
 #include "utils/guc.h"
 
@@ -23,6 +25,9 @@ int			mo_k_threshold = 10;
 
 /* mo_usage.key_file: where the server reads the pseudonym keys from */
 char	   *mo_key_file = NULL;
+
+/* mo_usage.key_version: the key version new pseudonyms use; 0: the highest */
+int			mo_key_version = 0;
 
 void		_PG_init(void);
 
@@ -51,6 +56,20 @@ _PG_init(void)
 							   PGC_SIGHUP,
 							   GUC_SUPERUSER_ONLY,
 							   NULL, NULL, NULL);
+
+	/*
+	 * Which key new pseudonyms use.  Rotating keys means adding a version
+	 * to the key file and moving this setting to it; functions that take
+	 * an explicit version keep serving data pseudonymised under older ones.
+	 */
+	DefineCustomIntVariable("mo_usage.key_version",
+							"Key version that new pseudonyms use; 0 means the highest version in the key file.",
+							NULL,
+							&mo_key_version,
+							0, 0, INT_MAX,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("mo_usage");
 }

@@ -22,5 +22,6 @@
 /* Settings (see mo_usage.c for their descriptions and ranges) */
 extern int	mo_k_threshold;
 extern char *mo_key_file;
+extern int	mo_key_version;
 
 #endif							/* MO_USAGE_H */
