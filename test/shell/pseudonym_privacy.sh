@@ -18,21 +18,8 @@ q "CREATE EXTENSION mo_usage" -d "$db"
 q "CREATE ROLE $loader LOGIN PASSWORD '$password' IN ROLE mo_usage_loader"
 q "CREATE ROLE $reader LOGIN PASSWORD '$password' IN ROLE mo_usage_reader"
 
-# set_log_statement VALUE: set it for the server and wait until new
-# connections see it
-set_log_statement() {
-    q "ALTER SYSTEM SET log_statement = '$1'" >/dev/null
-    q "SELECT pg_reload_conf()" >/dev/null
-    for _ in $(seq 100); do
-        [ "$(q 'SHOW log_statement')" == "$1" ] && return
-        sleep 0.05
-    done
-    echo "# log_statement did not change to $1"
-}
-
 cleanup() {
-    q "ALTER SYSTEM RESET log_statement" >/dev/null
-    q "SELECT pg_reload_conf()" >/dev/null
+    server_reset log_statement
     dropdb --if-exists "$db"
     q "DROP ROLE IF EXISTS $loader, $reader" >/dev/null
     rm -f "$seen"
@@ -58,7 +45,7 @@ leaks() {
 }
 
 # Everything from here to the end of the log test is in the server log.
-set_log_statement all
+server_set log_statement all
 log_start=$(stat -c %s "$MO_SERVER_LOG")
 
 is "$(as $loader 'SHOW mo_usage.key_file')" \
@@ -89,7 +76,7 @@ is "$(grep -c '^[0-9A-Z]\{5\}: ' <<<"$errors") errors, $(leaks "$errors")" \
    "4 errors, keys: 0 of 2, file name: 0" \
    "error messages and results show no key and do not name the key file"
 
-set_log_statement none
+server_reset log_statement
 log=$(tail -c +$((log_start + 1)) "$MO_SERVER_LOG")
 is "$(grep -c "$loader@$db LOG:  statement: .*mo_usage\." <<<"$log")" 9 \
    "the server log has every statement of the loading role"
