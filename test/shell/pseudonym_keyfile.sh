@@ -40,6 +40,11 @@ key_file() {
     echo "$f"
 }
 
+# use_key_file NAME MODE [OWNER[:GROUP]]: the same, and the server uses it
+use_key_file() {
+    server_set mo_usage.key_file "$(key_file "$@")"
+}
+
 # answer SQL: in a new connection, the result, or the SQLSTATE and message
 # of the error, into $got, and its DETAIL into $detail; everything the
 # server said is added to $seen
@@ -85,7 +90,7 @@ new_key k5 64
 new_key k1b 32
 new_key k7 32
 
-server_set mo_usage.key_file "$(echo "1 $good" | key_file unreadable 0400 root)"
+echo "1 $good" | use_key_file unreadable 0400 root
 answer "$pseudonym"
 is "$got" \
    "42501: could not open pseudonym key file: Permission denied" "a key file the server cannot read"
@@ -95,58 +100,58 @@ server_set mo_usage.key_file "$dir/directory"
 answer "$pseudonym"
 is "$got" "F0000: pseudonym key file is not a regular file" "a directory"
 
-server_set mo_usage.key_file "$(echo "1 $good" | key_file group 0440)"
+echo "1 $good" | use_key_file group 0440
 answer "$pseudonym"
 is "$got" "F0000: pseudonym key file has group or world access" \
    "a key file the group may read"
-server_set mo_usage.key_file "$(echo "1 $good" | key_file world 0604)"
+echo "1 $good" | use_key_file world 0604
 answer "$pseudonym"
 is "$got" "F0000: pseudonym key file has group or world access" \
    "a key file the world may read"
-server_set mo_usage.key_file "$(echo "1 $good" | key_file root-world 0644 root)"
+echo "1 $good" | use_key_file root-world 0644 root
 answer "$pseudonym"
 is "$got" "F0000: pseudonym key file has group or world access" \
    "a key file of root that the world may read"
-server_set mo_usage.key_file "$(echo "1 $good" | key_file nobody 0444 nobody)"
+echo "1 $good" | use_key_file nobody 0444 nobody
 answer "$pseudonym"
 is "$got" \
    "F0000: pseudonym key file must be owned by the database user or root" \
    "a key file of another user"
 
 # Like the server's SSL key: root may own it and let the server's group read.
-server_set mo_usage.key_file "$(echo "1 $good" | key_file root-group 0640 "root:$(id -gn "$owner")")"
+echo "1 $good" | use_key_file root-group 0640 "root:$(id -gn "$owner")"
 answer "$versions"
 is "$got" "1*:$(check "$good")" \
    "a key file of root that the server's group may read is used"
 
 # What the file holds.
-server_set mo_usage.key_file "$(printf '# no keys yet\n\n   \n' | key_file no-keys 0400)"
+printf '# no keys yet\n\n   \n' | use_key_file no-keys 0400
 answer "$pseudonym"
 is "$got" "F0000: pseudonym key file holds no keys" "a key file without keys"
 
-server_set mo_usage.key_file "$(printf '1 %s\n3\n' "$good" | key_file empty-key 0400)"
+printf '1 %s\n3\n' "$good" | use_key_file empty-key 0400
 answer "$pseudonym"
 is "$got" "F0000: pseudonym key version 3 is empty" "an empty key"
 is "$detail" "Line 2 of the key file has no key after the version." "which line"
 
-server_set mo_usage.key_file "$(printf '1 %s\n' "$short" | key_file short 0400)"
+printf '1 %s\n' "$short" | use_key_file short 0400
 answer "$pseudonym"
 is "$got" "F0000: pseudonym key version 1 is too short" "a key of 31 bytes"
 is "$detail" "The key has 31 bytes; a key needs at least 32." "how short"
 
-server_set mo_usage.key_file "$(printf '# keys\n\n1 %s\n2 %sa\n' "$good" "$other" | key_file odd 0400)"
+printf '# keys\n\n1 %s\n2 %sa\n' "$good" "$other" | use_key_file odd 0400
 answer "$pseudonym"
 is "$got" "F0000: invalid key on line 4 of pseudonym key file" \
    "an odd number of hex digits, and the line counts comments and blank lines"
 
-server_set mo_usage.key_file "$(printf '1 %sg0\n' "$short" | key_file not-hex 0400)"
+printf '1 %sg0\n' "$short" | use_key_file not-hex 0400
 answer "$pseudonym"
 is "$got" "F0000: invalid key on line 1 of pseudonym key file" \
    "a key with a letter that is no hex digit"
 
 bad_versions=""
 for version in 0 x 2147483648 -1 1: ; do
-    server_set mo_usage.key_file "$(printf '%s %s\n' "$version" "$good" | key_file "version$version" 0400)"
+    printf '%s %s\n' "$version" "$good" | use_key_file "version$version" 0400
     answer "$pseudonym"
     bad_versions+="$version: $got"$'\n'
 done
@@ -156,11 +161,11 @@ is "$bad_versions" \
       done)"$'\n' \
    "key versions 0, x, 2147483648, -1 and '1:' are invalid"
 
-server_set mo_usage.key_file "$(printf '1 %s %s\n' "$good" "$other" | key_file extra 0400)"
+printf '1 %s %s\n' "$good" "$other" | use_key_file extra 0400
 answer "$pseudonym"
 is "$got" "F0000: invalid line 1 in pseudonym key file" "text after the key"
 
-server_set mo_usage.key_file "$(printf '1 %s\n2 %s\n1 %s\n' "$good" "$other" "$k1" | key_file twice 0400)"
+printf '1 %s\n2 %s\n1 %s\n' "$good" "$other" "$k1" | use_key_file twice 0400
 answer "$pseudonym"
 is "$got" \
    "F0000: pseudonym key version 1 appears more than once in the key file" "a version twice"
@@ -172,18 +177,18 @@ padded() {
     head -c $(($1 - 67 - 2)) /dev/zero | tr '\0' x
     echo
 }
-server_set mo_usage.key_file "$(padded 65536 | key_file largest 0400)"
+padded 65536 | use_key_file largest 0400
 answer "$versions"
 is "$got|$(stat -c %s "$dir/largest")" "1*:$(check "$good")|65536" "a key file of 64 kB"
-server_set mo_usage.key_file "$(padded 65537 | key_file too-large 0400)"
+padded 65537 | use_key_file too-large 0400
 answer "$pseudonym"
 is "$got|$(stat -c %s "$dir/too-large")" "F0000: pseudonym key file is too large|65537" \
    "a key file of 64 kB and a byte"
 
 # A file that is fine: comments, blank lines, tabs, CRLF line ends, capital
 # hex digits, long keys and a gap between versions.
-server_set mo_usage.key_file "$(printf '# keys\r\n\r\n  1\t%s  \r\n\t5 %s\r\n# end' \
-                 "$(tr a-f A-F <<<"$k1")" "$k5" | key_file fine 0400)"
+printf '# keys\r\n\r\n  1\t%s  \r\n\t5 %s\r\n# end' "$(tr a-f A-F <<<"$k1")" "$k5" |
+    use_key_file fine 0400
 answer "$versions"
 is "$got" "1:$(check "$k1") 5*:$(check "$k5")" \
    "a well-formed file with every allowed variation"
