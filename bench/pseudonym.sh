@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# bench/pseudonym.sh [ROWS]: the speed of the pseudonyms against pgcrypto.
+#
+# Run inside the private server:
+#   ./scripts/setup && ./scripts/with-instance bench/pseudonym.sh 4000000
+#
+# Makes ROWS valid BSNs (default 4,000,000; deterministic: every 8-digit
+# prefix in a fixed stride whose check digit exists), then times, three
+# times each and alternating, the same parallel scan computing
+#   mo_usage.bsn_pseudonym(bsn)              (BSN check and HMAC-SHA-256)
+#   mo_usage.pseudonym(bsn, 'person')        (HMAC-SHA-256 only)
+#   hmac(bsn, key, 'sha256')                 (pgcrypto, the peer)
+# and prints the median of each and the ratios against pgcrypto.  The key
+# for pgcrypto is the current pseudonym key, passed in SQL as pgcrypto
+# needs it; that is why the pseudonyms never take a key this way.
+set -euo pipefail
+rows=${1:-4000000}
+db=bench_pseudonym
+
+dropdb --if-exists "$db" 2>/dev/null
+createdb "$db"
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v rows="$rows" <<'SQL'
+CREATE EXTENSION mo_usage;
+CREATE EXTENSION pgcrypto;
+CREATE TABLE bsn AS
+SELECT lpad((p * 10 + d)::text, 9, '0') AS bsn
+FROM (SELECT p, (9 * (p / 10000000 % 10) + 8 * (p / 1000000 % 10)
+                 + 7 * (p / 100000 % 10) + 6 * (p / 10000 % 10)
+                 + 5 * (p / 1000 % 10) + 4 * (p / 100 % 10)
+                 + 3 * (p / 10 % 10) + 2 * (p % 10)) % 11 AS d
+      FROM generate_series(1000000, 99999999,
+                           (99000000 * 10 / 11 / :rows)::int) p) s
+WHERE d < 10
+LIMIT :rows;
+VACUUM ANALYZE bsn;
+SQL
+
+key=$(awk -v v="$(psql -X -A -t -d "$db" -c 'SELECT mo_usage.pseudonym_key_version()')" \
+      '$1 == v { print $2 }' "$MO_KEY_FILE")
+
+declare -A sql=(
+    [bsn_pseudonym]="SELECT count(*) FROM bsn WHERE mo_usage.bsn_pseudonym(bsn) IS NOT NULL"
+    [pseudonym]="SELECT count(*) FROM bsn WHERE mo_usage.pseudonym(bsn, 'person') IS NOT NULL"
+    [pgcrypto]="SELECT count(*) FROM bsn WHERE hmac(bsn, :'key', 'sha256') IS NOT NULL"
+)
+order=(bsn_pseudonym pseudonym pgcrypto)
+
+echo "rows: $(psql -X -A -t -d "$db" -c 'SELECT count(*) FROM bsn')"
+echo "plan of the peer:"
+echo "EXPLAIN (COSTS OFF) ${sql[pgcrypto]}" | psql -X -d "$db" -v key="$key" | sed "s/$key/KEY/" |
+    sed 's/^/    /'
+
+declare -A times
+for run in 1 2 3; do
+    for name in "${order[@]}"; do
+        ms=$(printf '\\timing on\n%s;\n' "${sql[$name]}" |
+             psql -X -q -d "$db" -v key="$key" |
+             sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
+        times[$name]+="$ms "
+        echo "run $run  $name  $ms ms"
+    done
+done
+
+median() { tr ' ' '\n' | grep . | sort -g | sed -n 2p; }
+peer=$(echo "${times[pgcrypto]}" | median)
+for name in "${order[@]}"; do
+    m=$(echo "${times[$name]}" | median)
+    printf '%-14s median %10.1f ms   %.3f of pgcrypto\n' "$name" "$m" \
+        "$(echo "$m / $peer" | bc -l)"
+done
+dropdb "$db"
