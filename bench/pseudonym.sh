@@ -45,6 +45,7 @@ declare -A sql=(
 )
 order=(bsn_pseudonym pseudonym pgcrypto)
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "rows: $(psql -X -A -t -d "$db" -c 'SELECT count(*) FROM bsn')"
 echo "plan of the peer:"
 echo "EXPLAIN (COSTS OFF) ${sql[pgcrypto]}" | psql -X -d "$db" -v key="$key" | sed "s/$key/KEY/" |
@@ -68,4 +69,5 @@ for name in "${order[@]}"; do
     printf '%-14s median %10.1f ms   %.3f of pgcrypto\n' "$name" "$m" \
         "$(echo "$m / $peer" | bc -l)"
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 dropdb "$db"
