@@ -10,7 +10,10 @@
 #   mo_usage.bsn_pseudonym(bsn)              (BSN check and HMAC-SHA-256)
 #   mo_usage.pseudonym(bsn, 'person')        (HMAC-SHA-256 only)
 #   hmac(bsn, key, 'sha256')                 (pgcrypto, the peer)
-# and prints the median of each and the ratios against pgcrypto.  The key
+# and prints the median of each and the ratios against pgcrypto.  The wall
+# clock of a parallel scan depends on what else the machine runs, so the
+# same three queries are also run serially, three times each, and their CPU
+# time (user + system, from log_executor_stats) compared.  The key
 # for pgcrypto is the current pseudonym key, passed in SQL as pgcrypto
 # needs it; that is why the pseudonyms never take a key this way.
 set -euo pipefail
@@ -62,12 +65,33 @@ for run in 1 2 3; do
     done
 done
 
-median() { tr ' ' '\n' | grep . | sort -g | sed -n 2p; }
-peer=$(echo "${times[pgcrypto]}" | median)
-for name in "${order[@]}"; do
-    m=$(echo "${times[$name]}" | median)
-    printf '%-14s median %10.1f ms   %.3f of pgcrypto\n' "$name" "$m" \
-        "$(echo "$m / $peer" | bc -l)"
+declare -A cpu
+for run in 1 2 3; do
+    for name in "${order[@]}"; do
+        ms=$(printf '%s\n' 'SET max_parallel_workers_per_gather = 0;' \
+                 'SET client_min_messages = log;' 'SET log_executor_stats = on;' \
+                 "${sql[$name]};" |
+             psql -X -q -d "$db" -v key="$key" 2>&1 |
+             awk '/ s user, .* s system, / { print ($2 + $5) * 1000 }')
+        cpu[$name]+="$ms "
+        echo "serial run $run  $name  $ms ms CPU"
+    done
 done
+
+median() { tr ' ' '\n' | grep . | sort -g | sed -n 2p; }
+report() {
+    local -n runs=$1
+    local name m peer
+    peer=$(echo "${runs[pgcrypto]}" | median)
+    for name in "${order[@]}"; do
+        m=$(echo "${runs[$name]}" | median)
+        printf '%-14s median %10.1f ms %-4s %.3f of pgcrypto\n' "$name" "$m" "$2" \
+            "$(echo "$m / $peer" | bc -l)"
+    done
+}
+echo "parallel, wall clock:"
+report times ""
+echo "serial, CPU time:"
+report cpu CPU
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 dropdb "$db"
