@@ -334,8 +334,11 @@ typedef struct MoVisitsState
 	TimestampTz window_end;
 } MoVisitsState;
 
+/* The row types of visits() and visit_summary(), once built */
 static Oid	mo_visits_oid = InvalidOid;
 static TupleDesc mo_visits_type = NULL;
+static Oid	mo_summary_oid = InvalidOid;
+static TupleDesc mo_summary_type = NULL;
 
 /*
  * visits(trail hit_trail, timeout interval, max_length interval,
@@ -439,9 +442,6 @@ mo_visits(PG_FUNCTION_ARGS)
  * The trail's number of visits, their pages and total duration, and the
  * hits left out for want of a time; NULL for a NULL trail.
  */
-static Oid	mo_summary_oid = InvalidOid;
-static TupleDesc mo_summary_type = NULL;
-
 PG_FUNCTION_INFO_V1(mo_visit_summary);
 Datum
 mo_visit_summary(PG_FUNCTION_ARGS)

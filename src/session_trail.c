@@ -459,9 +459,10 @@ PG_FUNCTION_INFO_V1(mo_hit_trail_out);
 Datum
 mo_hit_trail_out(PG_FUNCTION_ARGS)
 {
-	const MoTrail *trail = (const MoTrail *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	const MoTrail *trail;
 	StringInfoData out;
 
+	trail = (const MoTrail *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	mo_trail_assert_valid(trail, true);
 	initStringInfo(&out);
 	for (int32 i = 0; i < trail->nevents; i++)
@@ -683,9 +684,10 @@ PG_FUNCTION_INFO_V1(mo_hit_trail_send);
 Datum
 mo_hit_trail_send(PG_FUNCTION_ARGS)
 {
-	const MoTrail *trail = (const MoTrail *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	const MoTrail *trail;
 	StringInfoData buf;
 
+	trail = (const MoTrail *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	mo_trail_assert_valid(trail, true);
 	pq_begintypsend(&buf);
 	pq_sendint64(&buf, trail->skipped);
