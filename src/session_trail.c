@@ -611,21 +611,13 @@ Datum
 mo_hit_trail_in(PG_FUNCTION_ARGS)
 {
 	MoReader	r;
-	MoTrail    *trail;
-	int32		room = 1;
+	MoTrail    *trail = mo_trail_reserve(NULL, 0);
 
 	r.text = r.p = PG_GETARG_CSTRING(0);
-
-	/* Each event but the last ends with a comma */
-	for (const char *c = r.text; *c; c++)
-		room += (*c == ',');
-	if (room > MO_TRAIL_MAX_EVENTS)
-		mo_syntax_error(&r, "fewer events");
-	trail = palloc0(MO_TRAIL_BYTES(room));
-
 	while (*r.p != '\0' && !isdigit((unsigned char) *r.p))
 	{
-		MoEvent    *e = &trail->events[trail->nevents];
+		MoTrail    *roomier;
+		MoEvent    *e;
 		const char *letter;
 
 		if (trail->nevents > 0)
@@ -634,6 +626,14 @@ mo_hit_trail_in(PG_FUNCTION_ARGS)
 				break;
 			mo_expect(&r, ", ", "\", \", \"; \" or the end");
 		}
+		roomier = mo_trail_reserve(trail, trail->nevents + 1);
+		if (roomier != trail)
+		{
+			pfree(trail);
+			trail = roomier;
+		}
+		e = &trail->events[trail->nevents];
+
 		letter = strchr(mo_kind_letter, *r.p);
 		if (letter == NULL || *letter == '\0')
 			mo_syntax_error(&r, "an event code L, P or O");
