@@ -75,6 +75,17 @@ FROM (SELECT name, hit_trail(ts, seq, event, page) AS t
      visits(g.t) v
 ORDER BY g.name, v.visit_no;
 
+-- Rows stored in the order 10:40 /c, 10:00 /a, 11:00 /d, 10:20 /b: one visit
+-- of 3600 s and 4 pages, entry /a, exit /d.
+CREATE TEMP TABLE page (page_id integer, path text);
+INSERT INTO page VALUES (1, '/a'), (2, '/b'), (3, '/c'), (4, '/d');
+SELECT v.seconds, v.pages, en.path AS entry, ex.path AS exit
+FROM (SELECT hit_trail(ts, seq, event, page) AS t
+      FROM ev WHERE name = 'c unsorted') g
+CROSS JOIN visits(g.t) v
+JOIN page en ON en.page_id = v.entry_page
+JOIN page ex ON ex.page_id = v.exit_page;
+
 -- The same as counts; skipped counts the hits without a time.
 SELECT g.name, (visit_summary(g.t)).*
 FROM (SELECT name, hit_trail(ts, seq, event, page) AS t
