@@ -35,6 +35,9 @@ include $(PGXS)
 sql/mo_usage--0.1.0.sql: $(sort $(wildcard sql/parts/*.sql))
 	cat $^ > $@
 
+# PGXS does not follow #include: a changed header rebuilds every object.
+$(OBJS): $(wildcard src/*.h)
+
 # pg_regress wants its inputs and expected files under one directory.
 installcheck: build/regress/sql build/regress/expected
 

@@ -8,6 +8,7 @@
  *
  *	  pseudonym.c	keyed pseudonyms (HMAC-SHA-256) and BSN checks
  *	  session.c		visits from one person's timed events
+ *	  session_trail.c	the hit trail, the visits aggregate's state
  *	  quantile.c	quantile boundaries and group assignment
  *	  disclosure.c	k-anonymous counts, rounding and suppression
  *	  logparse.c	access-log lines into typed columns
