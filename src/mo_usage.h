@@ -21,6 +21,7 @@
 
 /* Settings (see mo_usage.c for their descriptions and ranges) */
 extern int	mo_k_threshold;
+extern int	mo_rounding_base;
 extern char *mo_key_file;
 
 #endif							/* MO_USAGE_H */
