@@ -84,12 +84,21 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
+#include "utils/selfuncs.h"
 #include "utils/tuplestore.h"
 
 #include "mo_usage.h"
 
 /* The largest k a cell may ask for; the setting mo_usage.k has the same */
 #define MO_K_MAX	1000000
+
+/*
+ * Share of rows that a person set computed only while the query runs is
+ * taken to keep: such a set (the week's users, say) is mostly a small part
+ * of the persons tested against it.  Too small a share would lead the
+ * planner to nested loops over what are in fact many rows.
+ */
+#define MO_CONTAINS_SEL 0.05
 
 /* Most decimals a share may have */
 #define MO_SHARE_MAX_DECIMALS	15
@@ -703,6 +712,44 @@ mo_person_set_contains(PG_FUNCTION_ARGS)
 	PersonSet  *set = person_set_arg(fcinfo, 0);
 
 	PG_RETURN_BOOL(person_set_has(set, PG_GETARG_INT64(1)));
+}
+
+
+/*
+ * person_set_contains_sel(internal, oid, internal, integer) returns float8
+ *
+ * Restriction selectivity of @>: for a set known when planning, its number
+ * of persons over the number of distinct persons the column holds; for a
+ * set computed while the query runs (a subquery's result), a default.
+ */
+PG_FUNCTION_INFO_V1(mo_person_set_contains_sel);
+Datum
+mo_person_set_contains_sel(PG_FUNCTION_ARGS)
+{
+	PlannerInfo *root = (PlannerInfo *) PG_GETARG_POINTER(0);
+	List	   *args = (List *) PG_GETARG_POINTER(2);
+	int			varRelid = PG_GETARG_INT32(3);
+	VariableStatData vardata;
+	Node	   *other;
+	bool		varonleft;
+	double		selectivity = MO_CONTAINS_SEL;
+
+	if (!get_restriction_variable(root, args, varRelid, &vardata, &other,
+								  &varonleft))
+		PG_RETURN_FLOAT8(selectivity);
+
+	if (!varonleft && IsA(other, Const) && !((Const *) other)->constisnull)
+	{
+		PersonSet  *set = (PersonSet *)
+		PG_DETOAST_DATUM(((Const *) other)->constvalue);
+		bool		isdefault;
+		double		persons = get_variable_numdistinct(&vardata, &isdefault);
+
+		selectivity = (double) set->count / Max(persons, 1.0);
+		CLAMP_PROBABILITY(selectivity);
+	}
+	ReleaseVariableStats(vardata);
+	PG_RETURN_FLOAT8(selectivity);
 }
 
 

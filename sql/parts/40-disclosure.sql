@@ -143,10 +143,19 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION mo_usage.person_set_contains(mo_usage.person_set, bigint) IS
     'whether the person is in the set';
 
+CREATE FUNCTION mo_usage.person_set_contains_sel(internal, oid, internal, integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mo_person_set_contains_sel'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION mo_usage.person_set_contains_sel(internal, oid, internal, integer) IS
+    'planner estimate of the share of rows whose person is in the set';
+
 CREATE OPERATOR mo_usage.@> (
     LEFTARG = mo_usage.person_set,
     RIGHTARG = bigint,
-    FUNCTION = mo_usage.person_set_contains
+    FUNCTION = mo_usage.person_set_contains,
+    RESTRICT = mo_usage.person_set_contains_sel
 );
 
 COMMENT ON OPERATOR mo_usage.@> (mo_usage.person_set, bigint) IS
