@@ -23,6 +23,9 @@ PG_MODULE_MAGIC;
 /* mo_usage.k: the smallest number of distinct persons a cell may show */
 int			mo_k_threshold = 10;
 
+/* mo_usage.rounding_base: published counts are rounded to its multiples */
+int			mo_rounding_base = 1;
+
 /* mo_usage.key_file: where the server reads the pseudonym keys from */
 char	   *mo_key_file = NULL;
 
@@ -39,6 +42,15 @@ _PG_init(void)
 							"Cells below it are suppressed, never shown as 0.",
 							&mo_k_threshold,
 							10, 1, 1000000,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("mo_usage.rounding_base",
+							"Base that k_round rounds published counts to a multiple of.",
+							"0 or 1: no rounding; 5 and 10 are usual.",
+							&mo_rounding_base,
+							1, 0, 1000000,
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);

@@ -22,6 +22,7 @@
 
 /* Settings (see mo_usage.c for their descriptions and ranges) */
 extern int	mo_k_threshold;
+extern int	mo_rounding_base;
 extern char *mo_key_file;
 extern int	mo_key_version;
 
