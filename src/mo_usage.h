@@ -10,7 +10,8 @@
  *	  session.c		visits from one person's timed events
  *	  quantile.c	quantile boundaries and group assignment
  *	  disclosure.c	k-anonymous counts, rounding and suppression
- *	  logparse.c	access-log lines into typed columns
+ *	  logparse.c	access-log lines into typed columns (with
+ *					logparse_layout.c and logparse_file.c)
  *
  * and mo_usage.c, which starts the module and defines its settings.
  *
@@ -22,5 +23,8 @@
 /* Settings (see mo_usage.c for their descriptions and ranges) */
 extern int	mo_k_threshold;
 extern char *mo_key_file;
+extern int	mo_max_line_length;
+extern char *mo_asset_extensions;
+extern char *mo_bot_pattern;
 
 #endif							/* MO_USAGE_H */
