@@ -28,9 +28,10 @@
  *	  query and protocol, and the time parts become a timestamptz (with
  *	  the line's offset, or else in the zone the arguments give).
  *
- * Invariant: of all the ways a line failed, the reason kept is the one
- * that got furthest into the line, over all alternatives: that is where
- * the line stops looking like the layout.
+ * The reason a line is rejected for is where the plain reading of it (each
+ * quoted field closed at its first unescaped quote) fails; over several
+ * alternatives, the one that got furthest into the line.  A later
+ * candidate's failure would blame a field the line never meant.
  *
  * Values: "-" and empty fields are NULL, but a byte count of "-" is 0, as
  * Apache means it.  A request that is "-" or is not "METHOD target
@@ -80,6 +81,7 @@ typedef struct ParseState
 	LogSpan		request;		/* %r, split once the line fits */
 	LogSpan		url;			/* %U%q, split once the line fits */
 	int			candidates;		/* closing quotes tried */
+	bool		plain;			/* every quoted field at its first quote */
 
 	/* The time parts read */
 	int			year;
@@ -97,7 +99,17 @@ typedef struct ParseState
 	int			fail_pos;
 	LogFailure	fail;
 	const LogItem *fail_item;
+	const LogLayout *fail_layout;
 } ParseState;
+
+/* The most bytes a time part reads: fewer left means the line ends in it */
+static const int time_width[] = {
+	[TIME_YEAR] = 4,[TIME_YEAR2] = 2,[TIME_MONTH] = 2,[TIME_MONTH_ABBR] = 3,
+	[TIME_MONTH_NAME] = 9,[TIME_DAY] = 3,[TIME_HOUR] = 3,[TIME_HOUR12] = 3,
+	[TIME_AMPM] = 2,[TIME_MINUTE] = 2,[TIME_SECOND] = 2,[TIME_WEEKDAY] = 9,
+	[TIME_OFFSET] = 6,[TIME_EPOCH] = 12,[TIME_EPOCH_MSEC] = 15,
+	[TIME_EPOCH_USEC] = 18,[TIME_MSEC_FRAC] = 3,[TIME_USEC_FRAC] = 6
+};
 
 static const char *const month_names[] = {
 	"January", "February", "March", "April", "May", "June", "July",
@@ -116,17 +128,22 @@ static void split_url(LogLine *out, const LogSpan *url);
 static char *failure_reason(const ParseState *ps);
 
 /*
- * Record a failure at pos; keep it if it got further than any before.
- * Returns false, so that a matcher can return fail(...).
+ * Record a failure at pos, if the plain reading of the line made it (or it
+ * is one that no reading can avoid), and it got further than those of
+ * other alternatives.  Returns false, so that a matcher can return it.
  */
 static inline bool
 fail(ParseState *ps, int pos, LogFailure why, const LogItem *item)
 {
-	if (ps->fail == FAIL_NONE || pos > ps->fail_pos)
+	bool		always = why == FAIL_CANDIDATES || why == FAIL_TIME_RANGE;
+
+	if ((ps->plain || always) &&
+		(ps->fail == FAIL_NONE || pos > ps->fail_pos || always))
 	{
 		ps->fail_pos = pos;
 		ps->fail = why;
 		ps->fail_item = item;
+		ps->fail_layout = ps->layout;
 	}
 	return false;
 }
@@ -149,6 +166,7 @@ mo_log_parse(LogFormat *format, const char *line, int len, LogLine *out,
 	ps.line = line;
 	ps.len = len;
 	ps.out = out;
+	ps.plain = true;
 
 	/* A line end of CR LF leaves its CR here. */
 	if (len > 0 && line[len - 1] == '\r')
@@ -167,6 +185,7 @@ mo_log_parse(LogFormat *format, const char *line, int len, LogLine *out,
 		ps.request.start = NULL;
 		ps.url.start = NULL;
 		ps.candidates = 0;
+		ps.plain = true;
 		if (!match_from(&ps, 0, 0))
 			continue;
 		if (!finish_time(&ps))
@@ -195,8 +214,14 @@ match_from(ParseState *ps, int i, int pos)
 		switch (item->kind)
 		{
 			case ITEM_LITERAL:
-				if (ps->len - pos < item->len ||
-					memcmp(ps->line + pos, item->text, item->len) != 0)
+				if (ps->len - pos < item->len)
+				{
+					/* Cut short where the literal begins: the line ends. */
+					if (memcmp(ps->line + pos, item->text, ps->len - pos) == 0)
+						pos = ps->len;
+					return fail(ps, pos, FAIL_LITERAL, item);
+				}
+				if (memcmp(ps->line + pos, item->text, item->len) != 0)
 					return fail(ps, pos, FAIL_LITERAL, item);
 				pos += item->len;
 				break;
@@ -230,21 +255,24 @@ match_quoted(ParseState *ps, int i, int pos)
 	const LogItem *item = &ps->layout->items[i];
 	const char *line = ps->line;
 	int			p = pos;
+	const char *q = NULL;
+	const char *b;
+	bool		plain = ps->plain;
 	bool		any = false;
 
 	while (p < ps->len)
 	{
-		const char *q = memchr(line + p, '"', ps->len - p);
-		const char *b = memchr(line + p, '\\', (q ? q - line : ps->len) - p);
-
-		/* An escape before the next quote: skip it and look again. */
+		/* The next quote, and an escape before it, if any */
+		if (q == NULL || q < line + p)
+			q = memchr(line + p, '"', ps->len - p);
+		if (q == NULL)
+			break;
+		b = memchr(line + p, '\\', q - line - p);
 		if (b != NULL)
 		{
 			p = b - line + 2;
 			continue;
 		}
-		if (q == NULL)
-			break;
 
 		any = true;
 		if (++ps->candidates > MAX_CANDIDATES)
@@ -253,7 +281,9 @@ match_quoted(ParseState *ps, int i, int pos)
 			match_from(ps, i + 1, q - line))
 			return true;
 		p = q - line + 1;
+		ps->plain = false;
 	}
+	ps->plain = plain;
 	if (!any)
 		return fail(ps, ps->len, FAIL_NO_CLOSE, item);
 	return false;
@@ -449,16 +479,16 @@ match_time(ParseState *ps, const LogItem *item, int *pos)
 			}
 			break;
 		case TIME_DAY:
-			/* %e pads with a space */
+		case TIME_HOUR:
+		case TIME_HOUR12:
+			/* %e, %k and %l pad with a space */
 			if (left > 0 && p[0] == ' ')
 				(*pos)++;
 			ok = read_digits(ps, pos, 2, &v);
-			ps->day = (int) v;
-			break;
-		case TIME_HOUR:
-		case TIME_HOUR12:
-			ok = read_digits(ps, pos, 2, &v);
-			ps->hour = (int) v;
+			if (item->what == TIME_DAY)
+				ps->day = (int) v;
+			else
+				ps->hour = (int) v;
 			break;
 		case TIME_AMPM:
 			ok = left >= 2 && (p[1] == 'M' || p[1] == 'm') &&
@@ -527,7 +557,8 @@ match_time(ParseState *ps, const LogItem *item, int *pos)
 			break;
 	}
 	if (!ok)
-		return fail(ps, start, FAIL_TIME, item);
+		return fail(ps, ps->len - start < time_width[item->what] ?
+					ps->len : start, FAIL_TIME, item);
 	return true;
 }
 
@@ -678,7 +709,8 @@ split_url(LogLine *out, const LogSpan *url)
 }
 
 /*
- * A literal of the layout as it reads in a reason: tabs as \t.
+ * A literal of the layout as it reads in a reason, escaped as the layout
+ * escapes it.
  */
 static char *
 show_literal(const LogItem *item)
@@ -691,6 +723,8 @@ show_literal(const LogItem *item)
 	{
 		if (item->text[k] == '\t')
 			appendStringInfoString(&buf, "\\t");
+		else if (item->text[k] == '"' || item->text[k] == '\\')
+			appendStringInfo(&buf, "\\%c", item->text[k]);
 		else
 			appendStringInfoChar(&buf, item->text[k]);
 	}
@@ -711,6 +745,14 @@ failure_reason(const ParseState *ps)
 		case FAIL_EMPTY:
 			return pstrdup("empty line");
 		case FAIL_LITERAL:
+			/* At the end, name what should have come next. */
+			if (ps->fail_pos >= ps->len &&
+				item + 1 < ps->fail_layout->items + ps->fail_layout->nitems)
+				return psprintf("line ends %s the %s",
+								item > ps->fail_layout->items &&
+								item[-1].kind == ITEM_TIME &&
+								item[1].kind == ITEM_TIME ? "in" : "before",
+								item[1].text);
 			if (ps->fail_pos >= ps->len)
 				return psprintf("line ends where \"%s\" should follow",
 								show_literal(item));
@@ -721,15 +763,19 @@ failure_reason(const ParseState *ps)
 		case FAIL_NO_CLOSE:
 			return psprintf("no closing quote in the %s", item->text);
 		case FAIL_NUMBER:
-			return psprintf("%s at byte %d is not a number", item->text, at);
+			return psprintf("%s is not a number at byte %d", item->text, at);
 		case FAIL_TIME:
+			if (ps->fail_pos >= ps->len)
+				return pstrdup("line ends in the time");
 			return psprintf("time does not fit the layout at byte %d", at);
 		case FAIL_TIME_RANGE:
 			return pstrdup("date/time field value out of range");
 		case FAIL_TRAILING:
-			return psprintf("unexpected text after the %s at byte %d",
-							item->kind == ITEM_LITERAL ? "layout's end" :
-							item->text, at);
+			if (item->kind == ITEM_LITERAL)
+				return psprintf("unexpected text at byte %d after the end of the layout",
+								at);
+			return psprintf("unexpected text at byte %d after the %s",
+							at, item->text);
 		case FAIL_CANDIDATES:
 			return psprintf("too many double quotes to tell the %s from the rest",
 							item->text);

@@ -282,6 +282,8 @@ read_more(LogReader *r)
 				 errmsg("could not read file \"%s\": %m", r->path)));
 	if (zerr == Z_BUF_ERROR)
 		msg = "unexpected end of file";
+	else if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": ") != NULL)
+		msg = strstr(msg, ": ") + 2;	/* zlib names the descriptor */
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
 			 errmsg("could not decompress file \"%s\": %s", r->path, msg)));
@@ -344,6 +346,11 @@ next_line(LogReader *r, char **line, int *len, bool *too_long)
 			*len = nl - from;
 			r->start += *len + 1;
 			r->line_no++;
+			if (*len > r->limit)
+			{
+				*len = r->limit;
+				*too_long = true;
+			}
 			return true;
 		}
 		if (pending > r->limit)
@@ -358,10 +365,10 @@ next_line(LogReader *r, char **line, int *len, bool *too_long)
 		}
 		if (r->eof || !fill(r))
 		{
-			/* The last line, with no line feed after it */
+			/* The last line, with no line feed after it (fill moved it) */
 			if (pending == 0)
 				return false;
-			*line = from;
+			*line = r->buf + r->start;
 			*len = pending;
 			r->start = r->end;
 			r->line_no++;
