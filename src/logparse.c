@@ -51,6 +51,7 @@
 #include "utils/timestamp.h"
 
 #include "logparse.h"
+#include "mo_usage.h"
 
 /* Candidate closing quotes tried per line before giving up */
 #define MAX_CANDIDATES 10000
@@ -1003,4 +1004,55 @@ mo_parse_log_line(PG_FUNCTION_ARGS)
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc,
 													  values, nulls)));
+}
+
+/*
+ * is_asset(path text) RETURNS boolean
+ *
+ * Whether the file name at the end of path has an extension listed in
+ * mo_usage.asset_extensions (commas between, case ignored): an image, a
+ * style sheet, a script or a font rather than a page.
+ */
+PG_FUNCTION_INFO_V1(mo_is_asset);
+Datum
+mo_is_asset(PG_FUNCTION_ARGS)
+{
+	text	   *path = PG_GETARG_TEXT_PP(0);
+	const char *s = VARDATA_ANY(path);
+	int			len = VARSIZE_ANY_EXHDR(path);
+	const char *ext = NULL;
+	const char *list = mo_asset_extensions ? mo_asset_extensions : "";
+	int			extlen;
+	int			k;
+
+	/* The extension: after the last dot of the last path segment */
+	for (k = len - 1; k >= 0 && s[k] != '/'; k--)
+	{
+		if (s[k] == '.')
+		{
+			ext = s + k + 1;
+			break;
+		}
+	}
+	if (ext == NULL)
+		PG_RETURN_BOOL(false);
+	extlen = s + len - ext;
+
+	while (*list != '\0')
+	{
+		const char *end = strchr(list, ',');
+		const char *next = end ? end + 1 : list + strlen(list);
+
+		if (end == NULL)
+			end = next;
+		while (list < end && *list == ' ')
+			list++;
+		while (end > list && end[-1] == ' ')
+			end--;
+		if (end - list == extlen && extlen > 0 &&
+			pg_strncasecmp(list, ext, extlen) == 0)
+			PG_RETURN_BOOL(true);
+		list = next;
+	}
+	PG_RETURN_BOOL(false);
 }
