@@ -31,6 +31,14 @@ char	   *mo_key_file = NULL;
 
 /* mo_usage.key_version: the key version new pseudonyms use; 0: the highest */
 int			mo_key_version = 0;
+/* mo_usage.max_line_length: the longest access-log line read, in bytes */
+int			mo_max_line_length = 1024 * 1024;
+
+/* mo_usage.asset_extensions: paths that are images, style sheets, scripts */
+char	   *mo_asset_extensions = NULL;
+
+/* mo_usage.bot_pattern: user agents that mark a client as a crawler */
+char	   *mo_bot_pattern = NULL;
 
 void		_PG_init(void);
 
@@ -82,6 +90,33 @@ _PG_init(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("mo_usage.max_line_length",
+							"Longest access-log line the log reader parses.",
+							"Longer lines are rejected; their first bytes are kept with the reject.",
+							&mo_max_line_length,
+							1024 * 1024, 1024, 256 * 1024 * 1024,
+							PGC_USERSET,
+							GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("mo_usage.asset_extensions",
+							   "File name extensions of requests that are not pages.",
+							   "Comma-separated, matched without regard to case; such requests are loaded as technical requests, which visits leave out.",
+							   &mo_asset_extensions,
+							   "css,js,gif,jpg,jpeg,png,ico,svg,bmp,webp,xbm,tif,tiff,woff,woff2,ttf,otf,eot",
+							   PGC_USERSET,
+							   GUC_LIST_INPUT,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("mo_usage.bot_pattern",
+							   "Regular expression for the user agents of crawlers.",
+							   "Matched without regard to case; a client with one such request is marked as a crawler.",
+							   &mo_bot_pattern,
+							   "bot|crawl|spider|slurp",
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("mo_usage");
 }

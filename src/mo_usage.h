@@ -11,7 +11,8 @@
  *	  session_trail.c	the hit trail, the visits aggregate's state
  *	  quantile.c	quantile boundaries and group assignment
  *	  disclosure.c	k-anonymous counts, rounding and suppression
- *	  logparse.c	access-log lines into typed columns
+ *	  logparse.c	access-log lines into typed columns (with
+ *					logparse_layout.c and logparse_file.c)
  *
  * and mo_usage.c, which starts the module and defines its settings.
  *
@@ -25,5 +26,8 @@ extern int	mo_k_threshold;
 extern int	mo_rounding_base;
 extern char *mo_key_file;
 extern int	mo_key_version;
+extern int	mo_max_line_length;
+extern char *mo_asset_extensions;
+extern char *mo_bot_pattern;
 
 #endif							/* MO_USAGE_H */
