@@ -202,8 +202,7 @@ typedef struct LogStats
 typedef struct Week
 {
 	int			number;			/* 0 for the week of 6 February 2017 */
-	int64_t		start;			/* Monday 00:00 local, seconds UTC */
-	int64_t		end;			/* next Monday 00:00 local */
+	int64_t		end;			/* next Monday 00:00 local, seconds UTC */
 	int64_t		n_user;
 	int64_t		n_register_user;
 	int64_t		n_outside;		/* valid BSNs not in the register */

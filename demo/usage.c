@@ -526,7 +526,6 @@ build_week(Week *week, Register *reg, const Inputs *in, int number)
 
 	memset(week, 0, sizeof(*week));
 	week->number = number;
-	week->start = amsterdam_to_utc(monday, 0);
 	week->end = amsterdam_to_utc(monday + 7, 0);
 
 	fit(f, week, reg, in, monday);
