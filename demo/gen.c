@@ -166,13 +166,15 @@ report_week(const Week *week, const LogStats *st)
 	for (int64_t u = 0; u < week->n_register_user; u++)
 		one += week->user[u].n_visit == 1;
 	fprintf(stderr,
-			"week %d: target %.0f register users, decile percents lowered "
-			"by %.3f points; fit in %d rounds, margin error %.1e\n"
+			"week %d: target %.0f register users (the published percents "
+			"imply %.0f), decile percents lowered by %.3f points; fit in %d "
+			"rounds, margin error %.1e\n"
 			"  users %lld in the register, %lld outside it, %lld invalid; "
 			"%.2f %% of register users with one visit\n"
 			"  visits %lld, pages %lld (%.2f a visit), mean %.1f s a visit\n"
 			"  base seconds an interval, men/women by visit-time band:",
-			week->number, week->target_users, week->decile_shift,
+			week->number, week->target_users, week->implied_users,
+			week->decile_shift,
 			week->fit_rounds, week->fit_error,
 			(long long) week->n_register_user, (long long) week->n_outside,
 			(long long) (week->n_user - week->n_register_user -

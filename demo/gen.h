@@ -215,6 +215,7 @@ typedef struct Week
 	/* figures for the report */
 	double		target_users;
 	double		decile_shift;	/* published percent minus target percent */
+	double		implied_users;	/* users the published percents imply */
 	double		fit_error;		/* largest relative margin error */
 	int			fit_rounds;
 	double		base[N_VBAND + 1][N_SEX];	/* seconds an interval, pace 1 */

@@ -181,6 +181,8 @@ fit(Fit *f, Week *week, const Register *reg, const Inputs *in,
 		(published + RATE_UNKNOWN_INCOME * band_persons[COL_UNKNOWN] +
 		 RATE_INSTITUTION * band_persons[COL_INST] - week->target_users) /
 		decile_persons;
+	week->implied_users = week->target_users +
+		week->decile_shift / 100.0 * decile_persons;
 	for (int c = 0; c < N_DECILE; c++)
 		f->col_target[c] = (in->fig2_pct[c] - week->decile_shift) / 100.0 *
 			band_persons[c];
