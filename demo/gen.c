@@ -235,31 +235,40 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 	{
 		const char *arg = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *val;
 
 		if (strcmp(arg, "--copy") == 0)
+		{
 			copy = true;
-		else if (strcmp(arg, "--report") == 0)
+			continue;
+		}
+		if (strcmp(arg, "--report") == 0)
+		{
 			report = true;
-		else if (val == NULL)
+			continue;
+		}
+
+		/* the other options take a value */
+		if (i + 1 == argc)
 			usage();
-		else if (strcmp(arg, "--scale") == 0 && ++i)
+		val = argv[++i];
+		if (strcmp(arg, "--scale") == 0)
 		{
 			if (!parse_scale(val, &scale))
 				fail("scale must be a decimal number above 0 and at most 10 "
 					 "with at most 9 decimals, not \"%s\"", val);
 		}
-		else if (strcmp(arg, "--seed") == 0 && ++i)
+		else if (strcmp(arg, "--seed") == 0)
 			seed = (uint64_t) parse_int(val, 0, LLONG_MAX, "seed");
-		else if (strcmp(arg, "--weeks") == 0 && ++i)
+		else if (strcmp(arg, "--weeks") == 0)
 			weeks = (int) parse_int(val, 1, 52, "weeks");
-		else if (strcmp(arg, "--table") == 0 && ++i)
+		else if (strcmp(arg, "--table") == 0)
 			tables |= parse_tables(val);
-		else if (strcmp(arg, "--out") == 0 && ++i)
+		else if (strcmp(arg, "--out") == 0)
 			out_dir = val;
-		else if (strcmp(arg, "--data") == 0 && ++i)
+		else if (strcmp(arg, "--data") == 0)
 			snprintf(data_dir, sizeof(data_dir), "%s", val);
-		else if (strcmp(arg, "--study") == 0 && ++i)
+		else if (strcmp(arg, "--study") == 0)
 			snprintf(study_dir, sizeof(study_dir), "%s", val);
 		else
 			usage();

@@ -297,11 +297,11 @@ choose(Person *person, const Cells *cells, Rng *rng, const double *steps_man,
 	for (int s = 0; s < N_SEX; s++)
 		for (int a = 0; a < N_AGE; a++)
 		{
-			int64_t		free = 0;
+			int64_t		n_free = 0;
 
 			for (int64_t i = 0; i < cells->count[s][a]; i++)
-				free += *attribute(&person[cells->start[s][a] + i], mig) == 0;
-			cap[s * N_AGE + a] = free;
+				n_free += *attribute(&person[cells->start[s][a] + i], mig) == 0;
+			cap[s * N_AGE + a] = n_free;
 			w[s * N_AGE + a] = age_weight(s ? steps_woman : steps_man, a);
 		}
 	allocate(w, cap, N_SEX * N_AGE, total, k, what);

@@ -104,10 +104,10 @@ week_stream(int week, int purpose)
 }
 
 /*
- * Solve factor (of a row or a column) so that the expected users of its
+ * Solve factor (of a row or a column) so that the expected users of its n
  * cells meet target: Newton on log(factor), the expectation being
- * increasing and smooth in it.  cell(i) gives the persons and the other
- * factor of the i-th of n cells.
+ * increasing and smooth in it.  Cell i holds persons[i], has the other
+ * margin's factor other[i] and the profile odds odds[i % N_PROFILE].
  */
 static double
 solve_factor(double factor, double target, int n, const double *persons,
