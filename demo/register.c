@@ -297,10 +297,11 @@ choose(Person *person, const Cells *cells, Rng *rng, const double *steps_man,
 	for (int s = 0; s < N_SEX; s++)
 		for (int a = 0; a < N_AGE; a++)
 		{
+			Person	   *first = &person[cells->start[s][a]];
 			int64_t		n_free = 0;
 
 			for (int64_t i = 0; i < cells->count[s][a]; i++)
-				n_free += *attribute(&person[cells->start[s][a] + i], mig) == 0;
+				n_free += *attribute(&first[i], mig) == 0;
 			cap[s * N_AGE + a] = n_free;
 			w[s * N_AGE + a] = age_weight(s ? steps_woman : steps_man, a);
 		}
