@@ -228,3 +228,6 @@ SELECT reason FROM mo_usage.parse_log_line('x', 'common', month => 0);
 SELECT reason FROM mo_usage.parse_log_line('x', 'common', month => 13);
 -- A name is a name only alone on its line.
 SELECT reason FROM mo_usage.parse_log_line('combined', 'combined ');
+
+DROP EXTENSION mo_usage;
+DROP SCHEMA mo_usage;
