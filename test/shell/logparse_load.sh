@@ -66,8 +66,11 @@ is "$(q "SELECT c.person = mo_usage.pseudonym('198.51.100.7', 'host') FROM mo_mi
     t "the client with a crawler's user agent is marked, all its requests with it"
 is "$(q "SELECT count(*) FROM mo_micro.page WHERE path = '/gif/ball.gifalt=\"'")" 1 \
     "a path with an old server's unescaped quote is a page"
-is "$(q "SET mo_usage.asset_extensions = 'HTML, txt'; SELECT string_agg(h.event::text, '' ORDER BY seq) FROM mo_usage.load_log('events2', '$dir/events.log', 'UTC') l, mo_micro.hit h JOIN mo_micro.source s USING (source_id) WHERE s.name = 'events2'")" \
-    "PPTPPTPPTPT" "mo_usage.asset_extensions sets the rule"
+# The setting holds for the session that loads; the hits are read after
+# the load, as a query does not see rows its own function call inserts.
+q "SET mo_usage.asset_extensions = 'HTML, txt'; SELECT FROM mo_usage.load_log('events2', '$dir/events.log', 'UTC')" >/dev/null
+is "$(q "SELECT string_agg(h.event::text, '' ORDER BY seq) FROM mo_micro.hit h JOIN mo_micro.source s USING (source_id) WHERE s.name = 'events2'")" \
+    "PPTPPTPPTTT" "mo_usage.asset_extensions sets the rule: html and txt are assets, css, jpg and js pages"
 is "$(q "SET mo_usage.bot_pattern = 'curl'; SELECT crawlers FROM mo_usage.load_log('events3', '$dir/events.log', 'UTC')")" \
     1 "mo_usage.bot_pattern sets the crawlers"
 is "$(q "SELECT mo_usage.is_asset('/a.PNG') || ' ' || mo_usage.is_asset('/a.png/') || ' ' || mo_usage.is_asset('/a.') || ' ' || mo_usage.is_asset('.css') || ' ' || coalesce(mo_usage.is_asset(NULL)::text, 'null')")" \
@@ -97,10 +100,12 @@ is "$(q "SELECT window_start || ' ' || window_end FROM mo_micro.source WHERE nam
     "2016-08-08 08:49:16+00 2020-01-01 10:00:04+00" "the window takes in both files"
 
 # Rejects: kept with their line numbers; more than half rejected loads
-# nothing; half is not more than half.
+# nothing; half is not more than half.  In the combined layout "this is not
+# a log line" reads as client "this", identity "is" and a user that runs
+# to the end of the line, as the " [" that should end it never comes.
 { head -1 "$dir/events.log"; echo 'this is not a log line'; } >"$dir/half.log"
 is "$(load "'half', '$dir/half.log', 'UTC'")" "2 1 1 0 1 0" "one line of two rejected: loaded"
-is "$(q "SELECT file = '$dir/half.log' AND line = 'this is not a log line' AND reason = 'line ends in the identity'
+is "$(q "SELECT file = '$dir/half.log' AND line = 'this is not a log line' AND reason = 'line ends in the user'
          FROM mo_staging.log_reject WHERE source = 'half' AND line_no = 2")" t \
     "the reject is kept with its file, line number, line and reason"
 is "$(psql -X -q -A -t -c "SELECT 1 FROM mo_usage.load_log('half2', '$dir/half.log', 'UTC')" 2>&1 | sed -n 's/^NOTICE:  //p')" \
@@ -113,7 +118,7 @@ is "$(err "SELECT * FROM mo_usage.load_log('most', '$dir/most.log', 'UTC')")" \
 is "$(q "SELECT count(*) FROM mo_micro.hit")|$(q "SELECT count(*) FROM mo_micro.source WHERE name = 'most'")|$(q "SELECT count(*) FROM mo_staging.log_reject WHERE source = 'most'")" \
     "$hits|0|0" "the file that is not a log loads nothing; what was loaded stays"
 is "$(psql -X -q -A -t -c "SELECT * FROM mo_usage.load_log('most', '$dir/most.log', 'UTC')" 2>&1 | sed -n 's/^DETAIL:  //p')" \
-    "2 of its 3 lines do not parse; line 2: line ends in the identity." "the error names the first reject"
+    "2 of its 3 lines do not parse; line 2: line ends in the user." "the error names the first reject"
 : >"$dir/empty.log"
 is "$(load "'empty', '$dir/empty.log', 'UTC'")" "0 0 0 0 0 0" "an empty file loads nothing, without error"
 
