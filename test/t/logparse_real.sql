@@ -15,7 +15,7 @@
 BEGIN;
 CREATE EXTENSION mo_usage;
 SET TimeZone = 'UTC';
-SELECT plan(35);
+SELECT plan(37);
 
 CREATE TEMP TABLE elastic AS
 SELECT * FROM mo_usage.read_log_file(:'elastic');
@@ -168,6 +168,24 @@ SELECT is((SELECT window_start || ' ' || window_end || ' ' || time_zone
            FROM mo_micro.source WHERE name = 'epa'),
           '1995-08-30 04:00:00+00 1995-08-30 16:00:00+00 America/New_York',
           'load_log EPA: the window is the half day, in US Eastern time');
+
+-- Visits of the EPA trace, host as person, 30 minutes.  Over all its
+-- requests, the plain SQL idiom (a gap of more than 30 minutes starts a
+-- visit) gives the 1,059 visits its description reports; over page views
+-- only, the extension's rebuild_visits gives what the idiom gives.
+SELECT is((SELECT count(*) FILTER (WHERE gap IS NULL OR gap > interval '30 minutes')
+           FROM (SELECT h.ts - lag(h.ts) OVER (PARTITION BY h.person ORDER BY h.ts, h.seq) AS gap
+                 FROM mo_micro.hit h JOIN mo_micro.source s USING (source_id)
+                 WHERE s.name = 'epa') g),
+          1059::bigint, 'EPA: 1,059 visits over all requests, as its description says');
+SELECT is((SELECT mo_usage.rebuild_visits(source_id) FROM mo_micro.source WHERE name = 'epa')
+          || ' ' ||
+          (SELECT count(*) FILTER (WHERE gap IS NULL OR gap > interval '30 minutes')
+           FROM (SELECT h.ts - lag(h.ts) OVER (PARTITION BY h.person ORDER BY h.ts, h.seq) AS gap
+                 FROM mo_micro.hit h JOIN mo_micro.source s USING (source_id)
+                 WHERE s.name = 'epa' AND h.event <> 'T') g),
+          '1039 1039',
+          'EPA: 1,039 visits of page views, by rebuild_visits as by the plain idiom');
 
 SELECT * FROM finish();
 ROLLBACK;
