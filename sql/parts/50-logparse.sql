@@ -161,6 +161,8 @@ DECLARE
     last_ts     timestamptz;
     last_line   bigint;
     first_bad   record;
+    max_path    constant integer := 2000;
+    long_paths  bigint;
 BEGIN
     IF person NOT IN ('client', 'user') THEN
         RAISE EXCEPTION 'person must be client or user, not %', person
@@ -229,11 +231,18 @@ BEGIN
     SELECT load_log.source, load_log.file, l.line_no, l.line, l.reason
     FROM pg_temp.mo_log_lines l WHERE l.reason IS NOT NULL;
 
-    -- 4. New paths, then a pseudonym per client or user (once each).
+    -- 4. New paths, then a pseudonym per client or user (once each).  A
+    -- path longer than the page table's index takes (a probe of a few
+    -- kilobytes, say) is no page anyone follows: its hit is loaded without
+    -- a page, and counted.
     INSERT INTO mo_micro.page (path)
     SELECT DISTINCT l.path FROM pg_temp.mo_log_lines l
     WHERE l.reason IS NULL AND l.path IS NOT NULL
+      AND octet_length(l.path) <= max_path
     ON CONFLICT (path) DO NOTHING;
+    SELECT count(*) INTO long_paths FROM pg_temp.mo_log_lines l
+    WHERE l.reason IS NULL AND l.who IS NOT NULL AND l.ts IS NOT NULL
+      AND octet_length(l.path) > max_path;
 
     CREATE TEMP TABLE mo_log_persons ON COMMIT DROP AS
     SELECT d.who, mo_usage.pseudonym(d.who, context, key) AS person
@@ -250,7 +259,8 @@ BEGIN
                g.page_id, 'W'
         FROM pg_temp.mo_log_lines l
         JOIN pg_temp.mo_log_persons p ON p.who = l.who
-        LEFT JOIN mo_micro.page g ON g.path = l.path
+        LEFT JOIN mo_micro.page g
+               ON g.path = l.path AND octet_length(l.path) <= max_path
         WHERE l.reason IS NULL AND l.ts IS NOT NULL
         RETURNING event
     )
@@ -286,6 +296,10 @@ BEGIN
     IF rejected > 0 THEN
         RAISE NOTICE '% of % lines of "%" do not parse', rejected, lines_read, file
             USING HINT = 'They are in mo_staging.log_reject with their line numbers and reasons.';
+    END IF;
+    IF long_paths > 0 THEN
+        RAISE NOTICE 'hits of "%" with a path longer than % bytes, loaded without a page: %',
+                     file, max_path, long_paths;
     END IF;
     DROP TABLE pg_temp.mo_log_lines;
     DROP TABLE pg_temp.mo_log_persons;

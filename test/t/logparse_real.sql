@@ -15,7 +15,7 @@
 BEGIN;
 CREATE EXTENSION mo_usage;
 SET TimeZone = 'UTC';
-SELECT plan(27);
+SELECT plan(37);
 
 CREATE TEMP TABLE elastic AS
 SELECT * FROM mo_usage.read_log_file(:'elastic');
@@ -60,7 +60,9 @@ SELECT is((SELECT count(*) FROM elastic
            WHERE user_agent ~* current_setting('mo_usage.bot_pattern')),
           1397::bigint, 'Elastic: 1,397 lines from crawlers');
 
--- EPA: day and clock only, in US Eastern daylight time.
+-- EPA: day and clock only, in US Eastern daylight time.  Its description
+-- says 15,753 lines, as wc -l does: that counts line feeds, and the last
+-- line has none.  The file holds 15,754 lines (grep -c '' counts them).
 SELECT is((SELECT count(*) || ' ' || count(reason) || ' ' || max(line_no) FROM epa),
           '15754 0 15754',
           'EPA: every line parses, the last one without a line feed too');
@@ -121,6 +123,69 @@ SELECT is((SELECT min(ts) || ' ' || max(ts) FROM lpdaac),
           'LP DAAC: first and last time, the clock as written');
 SELECT is((SELECT count(*) FROM lpdaac WHERE status <> 200 OR path IS NULL),
           0::bigint, 'LP DAAC: every request has a path and status 200');
+
+-- load_log: the Elastic sample and the EPA trace into the hit table.
+CREATE TEMP TABLE loads AS
+SELECT 'elastic' AS source, * FROM mo_usage.load_log('elastic', :'elastic', 'UTC');
+INSERT INTO loads
+SELECT 'epa', * FROM mo_usage.load_log('epa', :'epa', 'America/New_York',
+                                       :'epa_layout', year => 1995, month => 8);
+
+SELECT is((SELECT lines_read || ' ' || loaded || ' ' || rejected || ' ' || skipped
+           FROM loads WHERE source = 'elastic'),
+          '10000 9999 1 0', 'load_log Elastic: 9,999 of its 10,000 lines loaded, 1 rejected');
+SELECT results_eq(
+    $$SELECT source, file, line_no, reason, line FROM mo_staging.log_reject$$,
+    format($$VALUES ('elastic', %L, 8899::bigint, 'no closing quote in the user agent', %L)$$,
+           :'elastic',
+           (regexp_split_to_array(pg_read_file(:'elastic'), E'\n'))[8899]),
+    'load_log Elastic: line 8,899 is the one reject, with its file, number, whole line and reason');
+SELECT is((SELECT count(*) || ' ' || min(seq) || ' ' || max(seq) || ' '
+                  || count(*) FILTER (WHERE seq = 8899)
+           FROM mo_micro.hit h JOIN mo_micro.source s USING (source_id)
+           WHERE s.name = 'elastic'),
+          '9999 1 10000 0', 'load_log Elastic: one hit a line but 8,899, seq the line number');
+SELECT is((SELECT crawlers FROM loads WHERE source = 'elastic'), 204::bigint,
+          'load_log Elastic: 204 clients with a crawler''s user agent');
+
+SELECT is((SELECT lines_read || ' ' || loaded || ' ' || rejected || ' ' || skipped
+           FROM loads WHERE source = 'epa'),
+          '15754 15754 0 0',
+          'load_log EPA: all 15,754 lines loaded (wc -l says 15,753: no line feed after the last), none rejected');
+SELECT results_eq(
+    $$SELECT h.event::text, p.path, h.ts
+      FROM mo_micro.hit h JOIN mo_micro.source s USING (source_id)
+      JOIN mo_micro.page p USING (page_id)
+      WHERE s.name = 'epa' AND h.seq = 7464$$,
+    $$VALUES ('P', '/enviro/gif/blueball.gifalt="', '1995-08-30 09:36:04-04'::timestamptz)$$,
+    'load_log EPA: line 7,464, with its unescaped quote, is a page view at 09:36:04 EDT');
+SELECT is((SELECT count(*) || ' ' || max(seq) || ' ' || max(ts)
+           FROM mo_micro.hit h JOIN mo_micro.source s USING (source_id)
+           WHERE s.name = 'epa'),
+          '15754 15754 1995-08-30 15:59:59+00',
+          'load_log EPA: the last line, without a line feed, is loaded: 11:59:59 EDT');
+SELECT is((SELECT window_start || ' ' || window_end || ' ' || time_zone
+           FROM mo_micro.source WHERE name = 'epa'),
+          '1995-08-30 04:00:00+00 1995-08-30 16:00:00+00 America/New_York',
+          'load_log EPA: the window is the half day, in US Eastern time');
+
+-- Visits of the EPA trace, host as person, 30 minutes.  Over all its
+-- requests, the plain SQL idiom (a gap of more than 30 minutes starts a
+-- visit) gives the 1,059 visits its description reports; over page views
+-- only, the extension's rebuild_visits gives what the idiom gives.
+SELECT is((SELECT count(*) FILTER (WHERE gap IS NULL OR gap > interval '30 minutes')
+           FROM (SELECT h.ts - lag(h.ts) OVER (PARTITION BY h.person ORDER BY h.ts, h.seq) AS gap
+                 FROM mo_micro.hit h JOIN mo_micro.source s USING (source_id)
+                 WHERE s.name = 'epa') g),
+          1059::bigint, 'EPA: 1,059 visits over all requests, as its description says');
+SELECT is((SELECT mo_usage.rebuild_visits(source_id) FROM mo_micro.source WHERE name = 'epa')
+          || ' ' ||
+          (SELECT count(*) FILTER (WHERE gap IS NULL OR gap > interval '30 minutes')
+           FROM (SELECT h.ts - lag(h.ts) OVER (PARTITION BY h.person ORDER BY h.ts, h.seq) AS gap
+                 FROM mo_micro.hit h JOIN mo_micro.source s USING (source_id)
+                 WHERE s.name = 'epa' AND h.event <> 'T') g),
+          '1039 1039',
+          'EPA: 1,039 visits of page views, by rebuild_visits as by the plain idiom');
 
 SELECT * FROM finish();
 ROLLBACK;
