@@ -400,7 +400,9 @@ mo_quantile_add(PG_FUNCTION_ARGS)
 	bool		skip = false;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "quantile_state_add called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("quantile_state_add called in non-aggregate context")));
 
 	if (PG_ARGISNULL(ngroups_arg))
 		ereport(ERROR,
@@ -460,7 +462,9 @@ mo_quantile_merge(PG_FUNCTION_ARGS)
 	QuantileView other;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "quantile_state_merge called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("quantile_state_merge called in non-aggregate context")));
 
 	/* A worker that saw no rows hands on NULL. */
 	if (PG_ARGISNULL(1))
