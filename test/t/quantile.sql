@@ -4,7 +4,7 @@
 BEGIN;
 CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
-SELECT plan(31);
+SELECT plan(32);
 
 SELECT setseed(0.5);
 
@@ -201,6 +201,14 @@ SELECT throws_ok($$SELECT quantile_bounds(1, 100000001)$$, '22023', NULL,
                  'n above 100,000,000: invalid_parameter_value');
 SELECT throws_ok($$SELECT 'groups=2 values={1} weights={Infinity}'::quantile_state$$,
                  '22023', NULL, 'state with an infinite weight: invalid_parameter_value');
+
+-- A large n: a million groups of two values, 1 and 2.  Boundary k is 1
+-- while k / 1,000,000 of the weight is at most the 1's half: up to k =
+-- 500,000 (exactly half reaches it), then 2.
+SELECT is((SELECT array[array_length(b, 1), b[1], b[500000], b[500001], b[999999]]
+           FROM (SELECT quantile_bounds(v, 1000000) AS b
+                 FROM (VALUES (2::float8), (1)) x(v)) q),
+          '{999999,1,1,2,2}'::float8[], 'n = 1,000,000: 999,999 boundaries, exact');
 
 -- An aggregate someone makes of the transition function with an initial
 -- state read from text: the state is copied, not written into.  1 .. 200
