@@ -80,6 +80,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -1240,6 +1241,8 @@ bridge_candidate(const CellGrid *grid)
 	{
 		int			w = bridges[b];
 
+		CHECK_FOR_INTERRUPTS();
+
 		for (int cell = 0; cell < grid->nrows * grid->ncols; cell++)
 		{
 			int			r = cell / grid->ncols;
@@ -1276,8 +1279,13 @@ grid_suppress(CellGrid *grid, int32 k)
 		primary += (grid->status[cell] == CELL_PRIMARY);
 	}
 
+	/*
+	 * A large table may take many rounds, each a pass over the grid: let a
+	 * cancel or a statement timeout stop it.
+	 */
 	for (;;)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if ((cell = lonely_line_candidate(grid)) >= 0)
 			lonely++;
 		else if (grid->two_way && (cell = bridge_candidate(grid)) >= 0)

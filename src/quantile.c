@@ -400,7 +400,9 @@ mo_quantile_add(PG_FUNCTION_ARGS)
 	bool		skip = false;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "quantile_state_add called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("quantile_state_add called in non-aggregate context")));
 
 	if (PG_ARGISNULL(ngroups_arg))
 		ereport(ERROR,
@@ -460,7 +462,9 @@ mo_quantile_merge(PG_FUNCTION_ARGS)
 	QuantileView other;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "quantile_state_merge called in non-aggregate context");
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("quantile_state_merge called in non-aggregate context")));
 
 	/* A worker that saw no rows hands on NULL. */
 	if (PG_ARGISNULL(1))
@@ -896,8 +900,8 @@ mo_quantile_bounds(PG_FUNCTION_ARGS)
 	QuantileView view;
 	float8	   *values;
 	float8	   *weights = NULL;
-	float8	   *bounds;
-	Datum	   *elems;
+	ArrayType  *result;
+	Size		nbytes;
 	int			nbounds;
 
 	view_state(datum, &view);
@@ -921,16 +925,22 @@ mo_quantile_bounds(PG_FUNCTION_ARGS)
 		}
 	}
 
+	/*
+	 * The boundaries are written straight into the result array, a float8[]
+	 * without nulls, so that a large n costs one array and no copies.
+	 */
 	nbounds = view.ngroups - 1;
-	bounds = palloc(nbounds * sizeof(float8));
-	find_bounds(values, weights, view.count, view.ngroups, bounds);
-
-	elems = palloc(nbounds * sizeof(Datum));
-	for (int i = 0; i < nbounds; i++)
-		elems[i] = Float8GetDatum(bounds[i]);
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, nbounds, FLOAT8OID,
-										  sizeof(float8), FLOAT8PASSBYVAL,
-										  TYPALIGN_DOUBLE));
+	nbytes = ARR_OVERHEAD_NONULLS(1) + (Size) nbounds * sizeof(float8);
+	result = (ArrayType *) palloc0(nbytes);
+	SET_VARSIZE(result, nbytes);
+	result->ndim = 1;
+	result->dataoffset = 0;
+	result->elemtype = FLOAT8OID;
+	ARR_DIMS(result)[0] = nbounds;
+	ARR_LBOUND(result)[0] = 1;
+	find_bounds(values, weights, view.count, view.ngroups,
+				(float8 *) ARR_DATA_PTR(result));
+	PG_RETURN_ARRAYTYPE_P(result);
 }
 
 

@@ -414,7 +414,7 @@ mo_visits(PG_FUNCTION_ARGS)
 	values[0] = Int32GetDatum((int32) state->visit_no++);
 	values[1] = TimestampTzGetDatum(visit.state.start);
 	values[2] = TimestampTzGetDatum(visit.state.last);
-	values[3] = Float8GetDatum((visit.state.last - visit.state.start) /
+	values[3] = Float8GetDatum(mo_span(visit.state.start, visit.state.last) /
 							   (double) USECS_PER_SEC);
 	values[4] = Int32GetDatum(visit.pages);
 	values[5] = Int32GetDatum(visit.entry->page);
@@ -452,7 +452,7 @@ mo_visit_summary(PG_FUNCTION_ARGS)
 	int32		pos = 0;
 	int32		visits = 0;
 	int64		pages = 0;
-	int64		usecs = 0;
+	uint64		usecs = 0;		/* visits do not overlap: fits */
 	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {false};
@@ -466,7 +466,7 @@ mo_visit_summary(PG_FUNCTION_ARGS)
 	{
 		visits++;
 		pages += visit.pages;
-		usecs += visit.state.last - visit.state.start;
+		usecs += mo_span(visit.state.start, visit.state.last);
 	}
 
 	tupdesc = mo_result_type(fcinfo, &mo_summary_oid, &mo_summary_type);
@@ -523,6 +523,12 @@ mo_visit_no(PG_FUNCTION_ARGS)
 		state->started = true;
 	}
 
+	/* The event code first, as the aggregate reads it: see hit_trail_add */
+	code = WinGetFuncArgCurrent(winobj, 1, &isnull);
+	kind = isnull ? MO_PAGE : mo_event_kind(DatumGetChar(code));
+	if (kind == MO_TECHNICAL)
+		PG_RETURN_NULL();
+
 	ts = DatumGetTimestampTz(WinGetFuncArgCurrent(winobj, 0, &isnull));
 	if (isnull)
 		PG_RETURN_NULL();
@@ -533,11 +539,6 @@ mo_visit_no(PG_FUNCTION_ARGS)
 				 errmsg("rows reach visit_no out of time order"),
 				 errhint("Order the window by time, as in OVER (PARTITION BY person ORDER BY ts, seq).")));
 	state->previous = ts;
-
-	code = WinGetFuncArgCurrent(winobj, 1, &isnull);
-	kind = isnull ? MO_PAGE : mo_event_kind(DatumGetChar(code));
-	if (kind == MO_TECHNICAL)
-		PG_RETURN_NULL();
 
 	if (mo_continues(&state->rules, &state->visit, ts, kind))
 	{

@@ -50,7 +50,7 @@ typedef struct MoTrail
 {
 	int32		vl_len_;		/* varlena header (do not touch directly) */
 	int32		nevents;		/* events in use */
-	uint32		flags;			/* MO_TRAIL_UNSORTED */
+	uint32		flags;			/* MO_TRAIL_UNSORTED, MO_TRAIL_ROOMY */
 	int32		spare;			/* always zero */
 	int64		skipped;		/* hits left out because their time was
 								 * NULL */
@@ -59,6 +59,15 @@ typedef struct MoTrail
 
 /* The events may be out of (ts, seq, kind, page) order */
 #define MO_TRAIL_UNSORTED	0x0001
+
+/*
+ * The aggregate made this trail and its allocation has the room that
+ * session_trail.c gives a trail of its event count, so events may be
+ * written into it in place.  Only the aggregate's own transition and
+ * combine functions set it; the final function clears it, and no trail
+ * read from text, binary or a table has it.
+ */
+#define MO_TRAIL_ROOMY		0x0002
 
 #define MO_TRAIL_HEADER		offsetof(MoTrail, events)
 #define MO_TRAIL_BYTES(n)	(MO_TRAIL_HEADER + (Size) (n) * sizeof(MoEvent))

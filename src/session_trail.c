@@ -34,12 +34,14 @@
  *	   trims VARSIZE, so the aggregate's result is canonical whatever order
  *	   the rows came in.
  *
- * Invariant: a trail that a transition or combine function received as its
- * first argument was made by one of them (the initial state is NULL and the
+ * Invariant: a trail written in place was made by the transition or the
+ * combine function, and so has the room of step 1; such a trail carries
+ * the flag MO_TRAIL_ROOMY.  hit_trail()'s initial state is NULL and the
  * combine function is not strict, so it copies the first partial state it
- * sees instead of adopting it), and so has the room of step 1.  A trail
- * from anywhere else (a table, a worker, text or binary input) may be
- * exactly as large as its events: it is only read.
+ * sees instead of adopting it.  A trail without the flag (a table's, a
+ * worker's, one from text or binary input, the INITCOND of an aggregate
+ * someone else made of these functions) may be exactly as large as its
+ * events: it is only read, and copied before the first event is added.
  *
  * Each trail remembers whether it may be out of order, so that input that
  * arrives in time order (a log read in the order it was written) is never
@@ -110,7 +112,7 @@ mo_trail_assert_valid(const MoTrail *trail, bool ordered)
 {
 	Assert(trail->nevents >= 0 && trail->nevents <= MO_TRAIL_MAX_EVENTS);
 	Assert(VARSIZE(trail) >= MO_TRAIL_BYTES(trail->nevents));
-	Assert((trail->flags & ~MO_TRAIL_UNSORTED) == 0);
+	Assert((trail->flags & ~(MO_TRAIL_UNSORTED | MO_TRAIL_ROOMY)) == 0);
 	Assert(trail->skipped >= 0 && trail->spare == 0);
 	if (ordered && !(trail->flags & MO_TRAIL_UNSORTED))
 	{
@@ -182,9 +184,9 @@ mo_trail_room(int32 nevents)
 }
 
 /*
- * mo_trail_reserve: 'trail' itself if it has room for 'nevents', else a
- * copy in the current memory context that has (step 3).  A NULL trail
- * stands for an empty one.
+ * mo_trail_reserve: 'trail' itself if it was made here and has room for
+ * 'nevents', else a copy in the current memory context that has (step 3).
+ * A NULL trail stands for an empty one.
  */
 static MoTrail *
 mo_trail_reserve(MoTrail *trail, int64 nevents)
@@ -192,7 +194,8 @@ mo_trail_reserve(MoTrail *trail, int64 nevents)
 	MoTrail    *roomier;
 	int32		room;
 
-	if (trail != NULL && nevents <= mo_trail_room(trail->nevents))
+	if (trail != NULL && (trail->flags & MO_TRAIL_ROOMY) &&
+		nevents <= mo_trail_room(trail->nevents))
 		return trail;
 
 	if (nevents > MO_TRAIL_MAX_EVENTS)
@@ -208,6 +211,7 @@ mo_trail_reserve(MoTrail *trail, int64 nevents)
 	if (trail != NULL)
 		memcpy(roomier, trail, MO_TRAIL_BYTES(trail->nevents));
 	SET_VARSIZE(roomier, MO_TRAIL_BYTES(room));
+	roomier->flags |= MO_TRAIL_ROOMY;
 	return roomier;
 }
 
@@ -315,14 +319,11 @@ mo_hit_trail_add(PG_FUNCTION_ARGS)
 
 	mo_require_aggregate(fcinfo, "hit_trail_add");
 
-	if (PG_ARGISNULL(1))
-	{
-		grown = mo_trail_reserve(trail, 0);
-		grown->skipped++;
-		PG_RETURN_POINTER(grown);
-	}
-
-	/* A technical request is no part of any visit */
+	/*
+	 * A technical request is no part of any visit: it is left out before
+	 * anything else, also when it has no time.  An unknown code is an error
+	 * with or without a time.
+	 */
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
 	{
 		kind = mo_event_kind(PG_GETARG_CHAR(3));
@@ -332,6 +333,13 @@ mo_hit_trail_add(PG_FUNCTION_ARGS)
 				PG_RETURN_NULL();
 			PG_RETURN_POINTER(trail);
 		}
+	}
+
+	if (PG_ARGISNULL(1))
+	{
+		grown = mo_trail_reserve(trail, 0);
+		grown->skipped++;
+		PG_RETURN_POINTER(grown);
 	}
 	ts = PG_GETARG_TIMESTAMPTZ(1);
 	mo_check_time(ts);
@@ -412,6 +420,7 @@ mo_hit_trail_final(PG_FUNCTION_ARGS)
 		trail->flags &= ~MO_TRAIL_UNSORTED;
 	}
 	SET_VARSIZE(trail, MO_TRAIL_BYTES(trail->nevents));
+	trail->flags &= ~MO_TRAIL_ROOMY;
 	mo_trail_assert_valid(trail, true);
 	PG_RETURN_POINTER(trail);
 }
@@ -670,6 +679,7 @@ mo_hit_trail_in(PG_FUNCTION_ARGS)
 	}
 
 	SET_VARSIZE(trail, MO_TRAIL_BYTES(trail->nevents));
+	trail->flags &= ~MO_TRAIL_ROOMY;
 	PG_RETURN_POINTER(trail);
 }
 

@@ -3,7 +3,7 @@
 # 0x00 byte, the normalised identifier as UTF-8) and must agree with the
 # server to the bit.  And two connections give the same pseudonyms.
 . "$(dirname "$0")/tap.bash"
-plan 14
+plan 16
 
 db=pseudonym_openssl
 dropdb --if-exists "$db" 2>/dev/null
@@ -78,5 +78,22 @@ is "$second" "${first:-(no result)}" "two connections give the same pseudonyms"
 is "$(q "SELECT count(*) FROM generate_series(100000000, 100200000) b
          WHERE mo_usage.bsn_pseudonym(b) IS NOT NULL" -d "$db")" \
    18182 "and a pseudonym for each of the 18,182 valid BSNs among them"
+
+# In a database of another encoding the identifier is still hashed as
+# UTF-8: é is the byte e9 in LATIN1, and c3 a9 in what is hashed.
+latin1=pseudonym_openssl_latin1
+dropdb --if-exists "$latin1" 2>/dev/null
+createdb -E LATIN1 --locale=C -T template0 "$latin1"
+q "CREATE EXTENSION mo_usage" -d "$latin1"
+is "$(q "SELECT encode(mo_usage.pseudonym_digest(
+             convert_from('\\x636166e92e6578616d706c652e6e6c', 'LATIN1'), 'host', 2), 'hex')" \
+        -d "$latin1")" \
+   "$(openssl_hmac 2 host "$(printf 'caf\303\251.example.nl')")" \
+   "in a LATIN1 database, a host name with a non-ASCII letter is hashed as UTF-8"
+is "$(q "SELECT mo_usage.pseudonym(convert_from('\\x636166e9', 'LATIN1'), 'host', 1)" \
+        -d "$latin1")" \
+   "$(openssl_pseudonym 1 host "$(printf 'caf\303\251')")" \
+   "and so is it for the compact pseudonym"
+dropdb "$latin1"
 
 dropdb "$db"

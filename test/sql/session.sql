@@ -337,5 +337,57 @@ SELECT hit_trail_final('');
 -- hit_trail is no window aggregate (its final function sorts in place).
 SELECT hit_trail(ts) OVER () FROM (VALUES (timestamptz '2024-01-08 10:00')) x(ts);
 
+-- A technical request is left out before its time is looked at, so it is
+-- not counted as skipped; an unknown event code is an error also without a
+-- time.
+SELECT hit_trail(ts, 1, e, NULL)::text AS trail
+FROM (VALUES (NULL::timestamptz, 'T'::"char"), (NULL, 'P'),
+             ('2024-01-08 10:00', 'T')) x(ts, e);
+SELECT hit_trail(ts, 1, 'X', NULL) FROM (VALUES (NULL::timestamptz)) x(ts);
+SELECT visit_no(ts, 'X') OVER () FROM (VALUES (NULL::timestamptz)) x(ts);
+
+-- A visit over nearly all the time a timestamptz holds, longer than a
+-- bigint of microseconds: its seconds are exact, as the epochs give them.
+SELECT v.visit_no, v.seconds,
+       v.seconds = extract(epoch FROM v.end_ts) - extract(epoch FROM v.start_ts)
+           AS as_the_epochs,
+       s.visits, s.seconds = v.seconds AS summary_agrees
+FROM visits('P -4713-11-24T00:00:00Z 1 -, P 145000-01-01T00:00:00Z 2 -, '
+            'P 294276-12-31T23:59:59Z 3 -', timeout => '80000000 days') v,
+     visit_summary('P -4713-11-24T00:00:00Z 1 -, P 145000-01-01T00:00:00Z 2 -, '
+                   'P 294276-12-31T23:59:59Z 3 -', timeout => '80000000 days') s;
+
+-- An aggregate someone makes of the support functions with an initial
+-- trail: that trail, read from text, has no room to spare, so it is copied
+-- before events are added, and the cells of one query (whose states lie
+-- side by side in memory) stay apart.  Each of 50 groups: the initial
+-- 09:00, then 10:00 to 10:04, 2 visits of 6 pages and 240 s.
+CREATE AGGREGATE public.trail_from_0900(timestamptz) (
+    SFUNC = mo_usage.hit_trail_add,
+    STYPE = mo_usage.hit_trail,
+    INITCOND = 'P 2024-01-08T09:00:00Z 0 -',
+    FINALFUNC = mo_usage.hit_trail_final,
+    FINALFUNC_MODIFY = READ_WRITE);
+CREATE AGGREGATE public.merge_from_0900(hit_trail) (
+    SFUNC = mo_usage.hit_trail_merge,
+    STYPE = mo_usage.hit_trail,
+    INITCOND = 'P 2024-01-08T09:00:00Z 0 -',
+    FINALFUNC = mo_usage.hit_trail_final,
+    FINALFUNC_MODIFY = READ_WRITE);
+SELECT (s).visits, (s).pages, (s).seconds, count(*) AS groups
+FROM (SELECT g, visit_summary(public.trail_from_0900(
+                 timestamptz '2024-01-08 10:00' + i * interval '1 minute')) AS s
+      FROM generate_series(0, 4) i, generate_series(1, 50) g
+      GROUP BY g) x
+GROUP BY 1, 2, 3;
+SELECT (s).visits, (s).pages, (s).seconds, count(*) AS groups
+FROM (SELECT g, visit_summary(public.merge_from_0900(
+                 format('P 2024-01-08T10:0%s:00Z %s -', i, i)::hit_trail)) AS s
+      FROM generate_series(0, 4) i, generate_series(1, 50) g
+      GROUP BY g) x
+GROUP BY 1, 2, 3;
+DROP AGGREGATE public.trail_from_0900(timestamptz);
+DROP AGGREGATE public.merge_from_0900(hit_trail);
+
 DROP EXTENSION mo_usage;
 DROP SCHEMA mo_usage;

@@ -4,7 +4,7 @@
 BEGIN;
 CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
-SELECT plan(27);
+SELECT plan(32);
 
 SELECT setseed(0.5);
 
@@ -193,8 +193,34 @@ SELECT throws_ok($$SELECT 'groups=2 values={x}'::quantile_state$$, '22P02',
                  NULL, 'malformed state: invalid_text_representation');
 SELECT throws_ok($$SELECT 'groups=2 values={1} weights={0}'::quantile_state$$,
                  '22023', NULL, 'state with a zero weight: invalid_parameter_value');
-SELECT throws_ok($$SELECT quantile_state_add(NULL, 1, 2)$$, 'XX000', NULL,
-                 'transition function outside an aggregate: internal error');
+SELECT throws_ok($$SELECT quantile_state_add(NULL, 1, 2)$$, '0A000', NULL,
+                 'transition function outside an aggregate: feature_not_supported');
+SELECT throws_ok($$SELECT quantile_state_merge(NULL, NULL)$$, '0A000', NULL,
+                 'combine function outside an aggregate: feature_not_supported');
+SELECT throws_ok($$SELECT quantile_bounds(1, 100000001)$$, '22023', NULL,
+                 'n above 100,000,000: invalid_parameter_value');
+SELECT throws_ok($$SELECT 'groups=2 values={1} weights={Infinity}'::quantile_state$$,
+                 '22023', NULL, 'state with an infinite weight: invalid_parameter_value');
+
+-- A large n: a million groups of two values, 1 and 2.  Boundary k is 1
+-- while k / 1,000,000 of the weight is at most the 1's half: up to k =
+-- 500,000 (exactly half reaches it), then 2.
+SELECT is((SELECT array[array_length(b, 1), b[1], b[500000], b[500001], b[999999]]
+           FROM (SELECT quantile_bounds(v, 1000000) AS b
+                 FROM (VALUES (2::float8), (1)) x(v)) q),
+          '{999999,1,1,2,2}'::float8[], 'n = 1,000,000: 999,999 boundaries, exact');
+
+-- An aggregate someone makes of the transition function with an initial
+-- state read from text: the state is copied, not written into.  1 .. 200
+-- and the initial 5 are 201 values; boundaries at positions 67 and 134 of
+-- 1, 2, 3, 4, 5, 5, 6, ...: 66 and 133.
+CREATE AGGREGATE pg_temp.bounds_with_5(float8, integer) (
+    SFUNC = mo_usage.quantile_state_add,
+    STYPE = mo_usage.quantile_state,
+    INITCOND = 'groups=3 values={5}',
+    FINALFUNC = mo_usage.quantile_state_bounds);
+SELECT is((SELECT pg_temp.bounds_with_5(v, 3) FROM generate_series(1, 200) v),
+          '{66,133}'::float8[], 'an initial state from text is copied, then added to');
 
 SELECT * FROM finish();
 ROLLBACK;
