@@ -6,7 +6,7 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'UTC';
-SELECT plan(18);
+SELECT plan(19);
 
 \ir ../shell/ops_data.sql
 -- Beside the delivery: a person of unknown birth date, sex, municipality
@@ -96,6 +96,18 @@ SELECT ok((SELECT count(*) > 0 FROM mo_pub.linkage
                            'in register, leeftijd onbekend')
              AND identifiers IS NULL),
           'unknowns are labelled rows (here suppressed), not NULL keys');
+
+-- What BI tools show: every published table, view and column has a comment.
+SELECT is_empty($$
+    SELECT c.oid::regclass::text || coalesce('.' || a.attname, '')
+    FROM pg_class c
+    LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+                            AND NOT a.attisdropped
+    WHERE c.relnamespace = 'mo_pub'::regnamespace
+      AND c.relkind IN ('r', 'v', 'm')
+      AND (obj_description(c.oid, 'pg_class') IS NULL
+           OR a.attnum IS NOT NULL AND col_description(c.oid, a.attnum) IS NULL)$$,
+    'every published table, view and column has a comment');
 
 -- The caller's k and rounding base; a concurrent refresh gives the rows of
 -- a plain one.
