@@ -5,7 +5,8 @@
 -- 1 January 1960 (57).  Persons 1 to 30 visit the website on that Monday:
 -- a login at 10:00 + i minutes (Amsterdam) and a page 100 s later.  So,
 -- with k = 10 and no rounding: 30 users (15 men, 15 women) of a population
--- of 100, 30 visits of 100 s and 2 pages each.
+-- of 100, 30 visits of 100 s and 2 pages each.  The temporary table
+-- ops_person (i, bsn) stays for the test to use.
 CREATE TEMP TABLE ops_person AS
 SELECT row_number() OVER (ORDER BY n)::integer AS i, n::text || d9 AS bsn
 FROM generate_series(10000000, 10000200) n
@@ -33,4 +34,3 @@ SELECT 2 * i - 2 + e, bsn,
        'web'
 FROM ops_person CROSS JOIN generate_series(1, 2) e
 WHERE i <= 30;
-DROP TABLE ops_person;
