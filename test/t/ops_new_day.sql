@@ -8,7 +8,7 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'UTC';
-SELECT plan(14);
+SELECT plan(15);
 
 \ir ../shell/ops_data.sql
 CREATE TEMP TABLE who AS
@@ -16,17 +16,22 @@ SELECT i, bsn_pseudonym(bsn) AS person, bsn FROM ops_person;
 
 -- Monday, beside the delivery's visits: person 31 logs in at 23:50 (the
 -- visit may go on), person 32 logs in at 23:40 and out at 23:45 (it may
--- not), person 33 looks at a page at 23:55 and is not seen again.
+-- not), person 33 looks at a page at 23:55 and is not seen again; person
+-- 34 looks at two pages, the second at 23:50, and logs in anew at that very
+-- instant (a visit that ends when the next, which may go on, begins).
 INSERT INTO mo_staging.portal_log (line_no, bsn, ts, event, page, channel)
 SELECT 100 + w.i * 10 + e.n, w.bsn, e.ts, e.event, e.page, 'web'
 FROM who w
 JOIN (VALUES (31, 1, timestamptz '2017-02-06 23:50 Europe/Amsterdam', 'login', '/'),
              (32, 1, '2017-02-06 23:40 Europe/Amsterdam', 'login', '/'),
              (32, 2, '2017-02-06 23:45 Europe/Amsterdam', 'logout', NULL),
-             (33, 1, '2017-02-06 23:55 Europe/Amsterdam', 'page', '/help'))
+             (33, 1, '2017-02-06 23:55 Europe/Amsterdam', 'page', '/help'),
+             (34, 1, '2017-02-06 23:45 Europe/Amsterdam', 'page', '/'),
+             (34, 2, '2017-02-06 23:50 Europe/Amsterdam', 'page', '/help'),
+             (34, 3, '2017-02-06 23:50 Europe/Amsterdam', 'login', '/'))
     e (i, n, ts, event, page) ON e.i = w.i;
 CREATE TEMP TABLE monday AS SELECT * FROM run_pipeline();
-SELECT ok((SELECT detail LIKE '33 visits rebuilt for 33 persons and channels%'
+SELECT ok((SELECT detail LIKE '35 visits rebuilt for 34 persons and channels%'
            FROM monday WHERE step = 'visits'),
           'Monday: the first build cuts every visit');
 CREATE TEMP TABLE monday_visit AS
@@ -39,21 +44,23 @@ SELECT results_eq(
              (33, 1, '0', true)$$,
     'Monday: 31 and 33 may go on after the window, 32 logged out');
 
--- Tuesday: person 31 goes on at 00:10, 32 comes back at 00:05, person 1
--- comes back at 10:00, person 40 comes for the first time at 11:00.
+-- Tuesday: person 31 goes on at 00:10, 32 comes back at 00:05, 34 goes on
+-- at 00:05, person 1 comes back at 10:00, person 40 comes for the first
+-- time at 11:00.
 INSERT INTO mo_staging.portal_log (line_no, bsn, ts, event, page, channel)
 SELECT 1000 + w.i * 10 + e.n, w.bsn, e.ts, e.event, e.page, 'web'
 FROM who w
 JOIN (VALUES (31, 1, timestamptz '2017-02-07 00:10 Europe/Amsterdam', 'page', '/berichtenbox'),
              (32, 1, '2017-02-07 00:05 Europe/Amsterdam', 'page', '/overzicht'),
+             (34, 1, '2017-02-07 00:05 Europe/Amsterdam', 'page', '/overzicht'),
              (1, 1, '2017-02-07 10:00 Europe/Amsterdam', 'login', '/'),
              (40, 1, '2017-02-07 11:00 Europe/Amsterdam', 'login', '/'),
              (40, 2, '2017-02-07 11:02 Europe/Amsterdam', 'page', '/inkomen'))
     e (i, n, ts, event, page) ON e.i = w.i;
 CREATE TEMP TABLE tuesday AS SELECT * FROM run_pipeline();
 SELECT is((SELECT detail FROM tuesday WHERE step = 'visits'),
-          '5 visits continued for 5 persons and channels, split after 00:30:00 without an event',
-          'Tuesday: five visits are cut, for the four persons with new events and person 33');
+          '7 visits continued for 6 persons and channels, split after 00:30:00 without an event',
+          'Tuesday: seven visits are cut, for the five persons with new events and person 33');
 SELECT results_eq(
     $$SELECT w.i, v.visit_no, v.pages, extract(epoch FROM v.end_ts - v.start_ts),
              v.ends_after_window
@@ -69,11 +76,20 @@ SELECT results_eq(
              (32, 2, 1, false), (33, 1, 1, false), (40, 1, 2, false)$$,
     'new visits follow the old ones; 33''s visit no longer goes on');
 SELECT results_eq(
+    $$SELECT w.i, v.visit_no, v.start_ts, v.end_ts, v.pages
+      FROM mo_micro.visit v JOIN who w USING (person)
+      WHERE w.i = 34 ORDER BY v.visit_no$$,
+    $$VALUES (34, 1, timestamptz '2017-02-06 23:45 Europe/Amsterdam',
+              timestamptz '2017-02-06 23:50 Europe/Amsterdam', 2),
+             (34, 2, '2017-02-06 23:50 Europe/Amsterdam',
+              '2017-02-07 00:05 Europe/Amsterdam', 2)$$,
+    '34''s events of 23:50 stay split as before: the cut began with the visit before');
+SELECT results_eq(
     $$SELECT w.i FROM monday_visit m JOIN who w USING (person)
       WHERE NOT EXISTS (SELECT FROM mo_micro.visit v WHERE v.ctid = m.at)
       ORDER BY w.i$$,
-    $$VALUES (31), (33)$$,
-    'of Monday''s 33 visits only those of 31 and 33 were cut again, the others are untouched');
+    $$VALUES (31), (33), (34), (34)$$,
+    'of Monday''s 35 visits only those of 31, 33 and 34 were cut again, the others are untouched');
 SELECT is((SELECT window_end FROM mo_micro.visit_build),
           timestamptz '2017-02-08 00:00 Europe/Amsterdam',
           'the build now covers Monday and Tuesday');
@@ -94,8 +110,8 @@ BEGIN
 END
 $$;
 CREATE TEMP TABLE continued_published AS SELECT * FROM pg_temp.published();
-SELECT is(rebuild_visits((SELECT source_id FROM mo_micro.study)), 36::bigint,
-          'a full rebuild makes 36 visits');
+SELECT is(rebuild_visits((SELECT source_id FROM mo_micro.study)), 38::bigint,
+          'a full rebuild makes 38 visits');
 CALL refresh_published();
 SELECT bag_eq('SELECT * FROM mo_micro.visit', 'SELECT * FROM continued',
               'continuing gave the visits of a full rebuild');
@@ -116,7 +132,7 @@ SELECT results_eq(
              (SELECT count(*) FROM mo_micro.hit),
              (SELECT count(*) FROM mo_micro.visit),
              (SELECT count(*) FROM mo_micro.release_log)$$,
-    $$VALUES (5::bigint, 69::bigint, 36::bigint, 3::bigint)$$,
+    $$VALUES (5::bigint, 73::bigint, 38::bigint, 3::bigint)$$,
     'the delivery is still in staging, the microdata and the release log as before');
 
 -- Thursday brings a late line for Monday too: the visits are rebuilt.
@@ -125,7 +141,7 @@ SELECT 3000 + i, bsn, timestamptz '2017-02-06 15:00 Europe/Amsterdam', 'login', 
 FROM who WHERE i = 60;
 CREATE TEMP TABLE thursday AS SELECT * FROM run_pipeline();
 SELECT is((SELECT detail FROM thursday WHERE step = 'visits'),
-          '42 visits rebuilt for 35 persons and channels, split after 00:30:00 without an event',
+          '44 visits rebuilt for 36 persons and channels, split after 00:30:00 without an event',
           'a line inside the old window: every visit is cut again');
 SELECT is((SELECT count(*) FROM mo_staging.portal_log), 0::bigint,
           'and staging is empty');
