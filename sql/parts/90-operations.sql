@@ -162,6 +162,11 @@ REVOKE ALL ON PROCEDURE mo_usage.refresh_published(boolean) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE mo_usage.refresh_published(boolean)
     TO mo_usage_loader;
 
+-- New days of hits are found by time: a block range index on the hits'
+-- times, which a log appended day by day keeps small and tight, lets the
+-- continuation read only the last days' blocks.
+CREATE INDEX ON mo_micro.hit USING brin (ts);
+
 -- What the stored visits of a source were cut from: the window and timeout
 -- of the last build, and how many hits before that window's end there were
 -- then.  update_visits() reads it to know whether it may continue them.
@@ -219,7 +224,10 @@ AS $$
 DECLARE
     s           mo_micro.source%ROWTYPE;
     b           mo_micro.visit_build%ROWTYPE;
-    old_hits    bigint;
+    hits_old    bigint;         -- hits before the last build's window end
+    hits_now    bigint;         -- hits before the window's end now
+    lo          timestamptz;    -- the earliest hit cut again
+    removed     bigint;
     made        bigint;
     cut         bigint;
 BEGIN
@@ -228,67 +236,71 @@ BEGIN
         RAISE EXCEPTION 'source % does not exist', $1
             USING ERRCODE = 'undefined_object';
     END IF;
+
+    -- May the stored visits be continued?  One pass over the hits counts
+    -- those before the old and the new end.
     SELECT * INTO b FROM mo_micro.visit_build x WHERE x.source_id = $1;
     IF FOUND AND b.timeout = $2
        AND b.window_start IS NOT DISTINCT FROM s.window_start
        AND b.window_end IS NOT NULL AND s.window_end >= b.window_end
        AND b.visits = (SELECT count(*) FROM mo_micro.visit v
                        WHERE v.source_id = $1) THEN
-        SELECT count(*) INTO old_hits FROM mo_micro.hit h
-        WHERE h.source_id = $1 AND h.ts < b.window_end;
+        SELECT count(*) FILTER (WHERE h.ts < b.window_end),
+               count(*) FILTER (WHERE h.ts < s.window_end)
+        INTO hits_old, hits_now
+        FROM mo_micro.hit h
+        WHERE h.source_id = $1;
     END IF;
 
-    IF old_hits = b.hits THEN
+    IF hits_old = b.hits THEN
         CREATE TEMP TABLE mo_resume (
             person      bigint,
             channel     "char",
             first_no    integer,
             from_ts     timestamptz
         ) ON COMMIT DROP;
-        INSERT INTO mo_resume
-        WITH RECURSIVE todo AS (
-            SELECT DISTINCT h.person, h.channel FROM mo_micro.hit h
-            WHERE h.source_id = $1 AND h.ts >= b.window_end
-              AND h.event <> 'T'
-            UNION
-            SELECT v.person, v.channel FROM mo_micro.visit v
-            WHERE v.source_id = $1 AND v.ends_after_window
-        ), first_open AS (
-            SELECT t.person, t.channel, o.visit_no, o.start_ts
-            FROM todo t
-            JOIN LATERAL (SELECT v.visit_no, v.start_ts FROM mo_micro.visit v
-                          WHERE (v.source_id, v.person, v.channel)
-                                = ($1, t.person, t.channel)
-                            AND (v.ends_after_window
-                                 OR v.end_ts >= b.window_end)
-                          ORDER BY v.visit_no LIMIT 1) o ON true
-        ), back (person, channel, visit_no, start_ts) AS (
-            SELECT * FROM first_open
-            UNION ALL
-            SELECT p.person, p.channel, p.visit_no, p.start_ts
-            FROM back k
-            JOIN mo_micro.visit p
-              ON (p.source_id, p.person, p.channel, p.visit_no)
-                 = ($1, k.person, k.channel, k.visit_no - 1)
-             AND p.end_ts = k.start_ts
-        )
-        SELECT t.person, t.channel,
-               coalesce(f.visit_no, coalesce(l.last_no, 0) + 1) AS first_no,
-               least(f.start_ts, b.window_end) AS from_ts
-        FROM todo t
-        LEFT JOIN (SELECT DISTINCT ON (k.person, k.channel) k.*
-                   FROM back k
-                   ORDER BY k.person, k.channel, k.visit_no) f
-               ON (f.person, f.channel) = (t.person, t.channel)
-        LEFT JOIN LATERAL (SELECT max(v.visit_no) AS last_no
-                           FROM mo_micro.visit v
-                           WHERE (v.source_id, v.person, v.channel)
-                                 = ($1, t.person, t.channel)) l ON true;
+        -- Who: events at or after the old end, or a visit that could go
+        -- on after it.
+        INSERT INTO mo_resume (person, channel)
+        SELECT h.person, h.channel FROM mo_micro.hit h
+        WHERE h.source_id = $1 AND h.ts >= b.window_end AND h.event <> 'T'
+        UNION
+        SELECT v.person, v.channel FROM mo_micro.visit v
+        WHERE v.source_id = $1 AND v.ends_after_window;
         GET DIAGNOSTICS cut = ROW_COUNT;
+        ANALYZE mo_resume;
+
+        -- From where: the first visit that could go on or reaches the old
+        -- end, or else the old end, numbered after the last visit.
+        UPDATE mo_resume r SET (first_no, from_ts) =
+            (SELECT v.visit_no, least(v.start_ts, b.window_end)
+             FROM mo_micro.visit v
+             WHERE (v.source_id, v.person, v.channel)
+                   = ($1, r.person, r.channel)
+               AND (v.ends_after_window OR v.end_ts >= b.window_end)
+             ORDER BY v.visit_no LIMIT 1);
+        UPDATE mo_resume r SET
+            first_no = coalesce((SELECT max(v.visit_no) FROM mo_micro.visit v
+                                 WHERE (v.source_id, v.person, v.channel)
+                                       = ($1, r.person, r.channel)), 0) + 1,
+            from_ts = b.window_end
+        WHERE r.first_no IS NULL;
+
+        -- Back over visits that end at the very instant the next begins.
+        LOOP
+            UPDATE mo_resume r SET first_no = p.visit_no, from_ts = p.start_ts
+            FROM mo_micro.visit p
+            WHERE (p.source_id, p.person, p.channel, p.visit_no)
+                  = ($1, r.person, r.channel, r.first_no - 1)
+              AND p.end_ts = r.from_ts;
+            EXIT WHEN NOT FOUND;
+        END LOOP;
+        SELECT min(r.from_ts) INTO lo FROM mo_resume r;
 
         DELETE FROM mo_micro.visit v USING mo_resume r
         WHERE (v.source_id, v.person, v.channel) = ($1, r.person, r.channel)
           AND v.visit_no >= r.first_no;
+        GET DIAGNOSTICS removed = ROW_COUNT;
 
         INSERT INTO mo_micro.visit
             (source_id, person, channel, visit_no, start_ts, end_ts, pages,
@@ -307,27 +319,28 @@ BEGIN
                       ON (h.source_id, h.person, h.channel)
                          = ($1, r.person, r.channel)
                      AND h.ts >= r.from_ts AND h.event <> 'T'
+                    WHERE h.ts >= lo
                     GROUP BY r.person, r.channel, r.first_no) g) r;
         GET DIAGNOSTICS made = ROW_COUNT;
         DROP TABLE mo_resume;
+        b.visits := b.visits - removed + made;
         method := 'continued';
     ELSE
         made := rebuild_visits($1, $2);
         SELECT count(*) INTO cut
         FROM (SELECT DISTINCT v.person, v.channel FROM mo_micro.visit v
               WHERE v.source_id = $1) t;
+        SELECT count(*) INTO hits_now FROM mo_micro.hit h
+        WHERE h.source_id = $1
+          AND (s.window_end IS NULL OR h.ts < s.window_end);
+        b.visits := made;
         method := 'rebuilt';
     END IF;
 
     INSERT INTO mo_micro.visit_build AS x
         (source_id, window_start, window_end, timeout, hits, visits,
          built_at)
-    SELECT $1, s.window_start, s.window_end, $2,
-           (SELECT count(*) FROM mo_micro.hit h
-            WHERE h.source_id = $1
-              AND (s.window_end IS NULL OR h.ts < s.window_end)),
-           (SELECT count(*) FROM mo_micro.visit v WHERE v.source_id = $1),
-           now()
+    VALUES ($1, s.window_start, s.window_end, $2, hits_now, b.visits, now())
     ON CONFLICT (source_id) DO UPDATE SET
         window_start = excluded.window_start,
         window_end = excluded.window_end,
