@@ -666,7 +666,6 @@ SET search_path = mo_usage, pg_catalog
 AS $$
 DECLARE
     src     smallint;
-    n       bigint;
 BEGIN
     SELECT w.source_id INTO src FROM mo_micro.study w;
     IF src IS NULL THEN
@@ -674,13 +673,16 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Pseudonymise a delivery of the portal log first.';
     END IF;
-    n := rebuild_visits(src, timeout);
-    RETURN QUERY SELECT 'visits', 'portal_log', n,
-        format('%s visits, split after %s without an event', n, timeout);
+    -- Only the visits that new hits can change are cut again, when the
+    -- last build allows it (update_visits, in the operations part).
+    RETURN QUERY SELECT 'visits', 'portal_log', u.visits,
+        format('%s visits %s for %s persons and channels, split after %s without an event',
+               u.visits, u.method, u.trails, timeout)
+    FROM update_visits(src, timeout) u;
 END
 $$;
 COMMENT ON FUNCTION mo_usage.build_visits(interval) IS
-    'rebuilds the visits of the portal source from its hits, splitting after timeout without an event';
+    'brings the visits of the portal source up to date with its hits, splitting after timeout without an event: continues the stored visits when only later days came in, rebuilds them otherwise';
 
 -- The linkage report: the log's identifiers by whether they link to the
 -- register.  Persons outside the register are kept as their own class.
