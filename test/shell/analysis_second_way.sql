@@ -456,6 +456,16 @@ SELECT 'suppressed_below_k', count(*) FROM x_cmp
 WHERE col IN ('users', 'population', 'identifiers')
   AND jsonb_typeof(got) = 'null' AND expected::text::numeric < :k;
 
+-- Nor can a hidden count be read off the measures of its row: where the
+-- users (identifiers) of a row are hidden, so is everything computed from
+-- them.
+SELECT 'leak', count(*) FROM x_got x, jsonb_each(x.r) e
+WHERE coalesce(x.r -> 'users', x.r -> 'identifiers') = 'null'
+  AND e.key IN ('pct_using', 'share_of_users', 'visits', 'visits_per_user',
+                'pct_one_visit', 'mean_visit_seconds', 'mean_pages_per_visit',
+                'seconds_per_page', 'share_of_visits', 'lines')
+  AND jsonb_typeof(e.value) <> 'null';
+
 -- Differences, for the test's diagnostics.
 \o /dev/stderr
 SELECT '# differs: ' || view || ' ' || key || ' ' || col || ' got '

@@ -5,8 +5,9 @@
 # compares every column of every row:
 #   - with mo_usage.k = 1, where only empty cells (and those hidden to
 #     protect them) are suppressed: every other value is the same;
-#   - with mo_usage.k = 10: still the same where published, and no count of
-#     persons is 0 or below 10;
+#   - with mo_usage.k = 10: still the same where published, no count of
+#     persons is 0 or below 10, and a row whose users are hidden shows no
+#     share or measure computed from them;
 #   - refreshed with the session's TimeZone set to UTC and to
 #     America/New_York: the views hold the same rows.
 . "$(dirname "$0")/tap.bash"
@@ -17,7 +18,7 @@ users_by_municipality users_by_sex users_by_social_minimum visits_by_age_group
 visits_by_channel visits_by_group visits_by_hour visits_by_pages visits_by_sex
 visits_per_user"
 nviews=$(echo $views | wc -w)
-plan $((2 * nviews + 10))
+plan $((2 * nviews + 11))
 cd "$MO_ROOT" || exit 1
 export PGDATABASE=analysis_views
 dropdb --if-exists "$PGDATABASE"
@@ -66,6 +67,8 @@ done
 is "$(grep '^zero|' <<<"$out")" "zero|0" "k = 10: no published count of persons is 0"
 is "$(grep '^below_k|' <<<"$out")" "below_k|0" \
     "k = 10: no published count of persons is below 10"
+is "$(grep '^leak|' <<<"$out")" "leak|0" \
+    "k = 10: where a row's users are suppressed, so are its shares and measures"
 suppressed=$(grep '^suppressed_below_k|' <<<"$out" | cut -d'|' -f2)
 [ "${suppressed:-0}" -gt 0 ]
 ok $? "k = 10: cells below 10 exist at this scale and are NULL ($suppressed of them)"
