@@ -49,11 +49,12 @@ SELECT is_empty($$
     JOIN pg_proc p ON m.classid = 'pg_proc'::regclass AND p.oid = m.objid
     JOIN pg_language l ON l.oid = p.prolang
     WHERE l.lanname IN ('sql', 'plpgsql')
+      AND p.prosqlbody IS NULL
       AND NOT coalesce(p.proconfig::text[] @> '{search_path=mo_usage, pg_catalog}'
                        OR p.proconfig::text[] @> '{"search_path=mo_usage, pg_catalog"}'
                        OR EXISTS (SELECT FROM unnest(p.proconfig) s
                                   WHERE s LIKE 'search\_path=%'), false)
-$$, 'every SQL and PL/pgSQL function has a fixed search_path');
+$$, 'every SQL and PL/pgSQL function has a fixed search_path or a body bound at creation');
 
 SELECT * FROM finish();
 ROLLBACK;
