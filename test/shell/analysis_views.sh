@@ -18,7 +18,7 @@ users_by_municipality users_by_sex users_by_social_minimum visits_by_age_group
 visits_by_channel visits_by_group visits_by_hour visits_by_pages visits_by_sex
 visits_per_user"
 nviews=$(echo $views | wc -w)
-plan $((2 * nviews + 11))
+plan $((2 * nviews + 12))
 cd "$MO_ROOT" || exit 1
 export PGDATABASE=analysis_views
 dropdb --if-exists "$PGDATABASE"
@@ -36,7 +36,15 @@ is "$(q "SET client_min_messages = warning; SET mo_usage.k = 1;
 
 is "$(q "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
          WHERE relnamespace = 'mo_pub'::regnamespace AND relkind IN ('v', 'm')")" \
-   "$(echo $views)" "the test covers every view of mo_pub"
+   "$(echo $views release | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')" \
+   "the test covers every view of mo_pub"
+
+# mo_pub.release is no figure of the study but the public part of the
+# release log: the refresh just made, with its window and k.
+is "$(q "SELECT window_start = '2017-02-06 00:00 Europe/Amsterdam'
+                AND window_end = '2017-02-13 00:00 Europe/Amsterdam', k
+         FROM mo_pub.release ORDER BY released_at DESC LIMIT 1")" "t|1" \
+   "mo_pub.release shows the pipeline's refresh, its window and k = 1"
 
 # second_way K: the comparison, one line a view (view|same|suppressed|
 # differs) and the disclosure counts.
