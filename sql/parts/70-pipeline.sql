@@ -93,7 +93,7 @@ COMMENT ON COLUMN mo_micro.reject.loaded_at IS
 COMMENT ON COLUMN mo_micro.reject.position IS
     'line_no for the portal log; for the register, the row''s place in the delivery, from 1';
 COMMENT ON COLUMN mo_micro.reject.problem IS
-    'invalid identifier, missing identifier, duplicate identifier, unknown event or unknown channel';
+    'invalid identifier, missing identifier, duplicate identifier, duplicate line (a line number the source already has or the delivery repeats), unknown event or unknown channel';
 COMMENT ON COLUMN mo_micro.reject.detail IS
     'why the identifier is invalid, in words that do not quote it';
 COMMENT ON COLUMN mo_micro.reject.identifier IS
@@ -401,6 +401,31 @@ DECLARE
     taken       bigint;
     rejected    bigint;
 BEGIN
+    -- A line whose number the source already has (as a hit or a reject),
+    -- or that came earlier in this delivery, was delivered before: it is
+    -- a reject, never a second hit.  The hits are found by their index on
+    -- (source_id, seq); repeats within the delivery are looked for only
+    -- among the line numbers that occur more than once.
+    CREATE TEMP TABLE IF NOT EXISTS mo_repeated_line (at tid PRIMARY KEY)
+        ON COMMIT DROP;
+    TRUNCATE mo_repeated_line;
+    INSERT INTO mo_repeated_line
+    SELECT l.ctid FROM mo_staging.portal_log l
+    WHERE EXISTS (SELECT FROM mo_micro.hit h
+                  WHERE h.source_id = source AND h.seq = l.line_no)
+       OR EXISTS (SELECT FROM mo_micro.reject r
+                  WHERE r.source_id = source AND r.delivery = 'portal_log'
+                    AND r.position = l.line_no)
+    UNION
+    SELECT d.ctid
+    FROM (SELECT l.ctid, row_number() OVER (PARTITION BY l.line_no
+                                            ORDER BY l.ctid) AS nth
+          FROM mo_staging.portal_log l
+          WHERE l.line_no IN (SELECT l2.line_no FROM mo_staging.portal_log l2
+                              GROUP BY l2.line_no
+                              HAVING count(*) > 1)) d
+    WHERE d.nth > 1;
+
     INSERT INTO mo_micro.page (path)
     SELECT DISTINCT l.page FROM mo_staging.portal_log l
     WHERE l.page IS NOT NULL
@@ -418,23 +443,27 @@ BEGIN
     LEFT JOIN mo_micro.page pg ON pg.path = l.page
     WHERE bsn_is_valid(l.bsn)
       AND l.event IN ('login', 'page', 'logout')
-      AND coalesce(l.channel, 'web') IN ('web', 'app');
+      AND coalesce(l.channel, 'web') IN ('web', 'app')
+      AND NOT EXISTS (SELECT FROM mo_repeated_line d WHERE d.at = l.ctid);
     GET DIAGNOSTICS taken = ROW_COUNT;
 
     INSERT INTO mo_micro.reject
         (delivery, loaded_at, position, problem, detail, identifier,
          source_id)
     SELECT 'portal_log', now(), l.line_no,
-           CASE WHEN l.bsn IS NULL THEN 'missing identifier'
+           CASE WHEN d.at IS NOT NULL THEN 'duplicate line'
+                WHEN l.bsn IS NULL THEN 'missing identifier'
                 WHEN NOT bsn_is_valid(l.bsn) THEN 'invalid identifier'
                 WHEN l.event NOT IN ('login', 'page', 'logout')
                     THEN 'unknown event'
                 ELSE 'unknown channel' END,
-           bsn_invalid_reason(l.bsn),
+           CASE WHEN d.at IS NULL THEN bsn_invalid_reason(l.bsn) END,
            pseudonym(l.bsn, 'rejected', kv),
            source
     FROM mo_staging.portal_log l
-    WHERE NOT (coalesce(bsn_is_valid(l.bsn), false)
+    LEFT JOIN mo_repeated_line d ON d.at = l.ctid
+    WHERE d.at IS NOT NULL
+       OR NOT (coalesce(bsn_is_valid(l.bsn), false)
                AND l.event IN ('login', 'page', 'logout')
                AND coalesce(l.channel, 'web') IN ('web', 'app'));
     GET DIAGNOSTICS rejected = ROW_COUNT;
@@ -444,7 +473,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION mo_usage.take_log(smallint, integer) IS
-    'adds mo_staging.portal_log to the hits of source under key version kv, rejects lines with a missing or invalid BSN or an unknown event or channel; returns the count';
+    'adds mo_staging.portal_log to the hits of source under key version kv, rejects lines with a missing or invalid BSN, an unknown event or channel, or a line number the source already has; returns the count';
 
 -- Step 1: pseudonymise staging.
 --

@@ -359,3 +359,7 @@ REVOKE EXECUTE ON FUNCTION mo_usage.update_visits(smallint, interval)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mo_usage.update_visits(smallint, interval)
     TO mo_usage_loader;
+
+-- A delivery's lines are known by their number in the source (hit.seq):
+-- take_log looks each new line up here, to reject a line delivered twice.
+CREATE INDEX ON mo_micro.hit (source_id, seq);

@@ -1,0 +1,43 @@
+-- What a new user may do wrong with the pipeline: deliver the same lines
+-- twice, ask for impossible settings or windows.  Each is refused with a
+-- clear error or becomes a counted reject, never a silent change of the
+-- figures.
+BEGIN;
+CREATE EXTENSION mo_usage;
+SET search_path = mo_usage, public;
+SET client_min_messages = warning;
+SET timezone = 'UTC';
+SELECT plan(5);
+
+\ir ../shell/ops_data.sql
+CREATE TEMP TABLE delivery AS SELECT * FROM mo_staging.portal_log;
+CREATE TEMP TABLE first_run AS SELECT * FROM run_pipeline();
+
+-- The same delivery again, with one new line (person 1 at 20:00) given
+-- twice: only the new line's first copy is a hit.
+INSERT INTO mo_staging.portal_log SELECT * FROM delivery;
+INSERT INTO mo_staging.portal_log (line_no, bsn, ts, event, page, channel)
+SELECT 5000, bsn, '2017-02-06 20:00 Europe/Amsterdam', 'login', '/', 'web'
+FROM ops_person CROSS JOIN generate_series(1, 2) WHERE i = 1;
+CREATE TEMP TABLE second_run AS SELECT * FROM run_pipeline();
+
+SELECT is((SELECT count(*) FROM mo_micro.hit), 61::bigint,
+          'a delivery taken in twice adds only its one new line as a hit');
+SELECT is((SELECT count(*) FROM mo_micro.visit), 31::bigint,
+          'the visits are the first run''s 30 and the new line''s one');
+SELECT results_eq(
+    $$SELECT problem, count(*), min(position), max(position)
+      FROM mo_micro.reject GROUP BY problem$$,
+    $$VALUES ('duplicate line', 61::bigint, 1::bigint, 5000::bigint)$$,
+    'the 60 lines the source had and the repeated line 5000 are rejects');
+SELECT is((SELECT detail FROM second_run
+           WHERE step = 'reject' AND delivery = 'portal_log'),
+          'duplicate line: lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 51 more',
+          'the report counts them');
+SELECT is((SELECT detail FROM second_run
+           WHERE step = 'pseudonymise' AND delivery = 'portal_log'),
+          '1 lines taken in, 61 rejected',
+          'the step says 1 line taken in, 61 rejected');
+
+SELECT * FROM finish();
+ROLLBACK;
