@@ -95,6 +95,17 @@ DECLARE
     message     text;
     detail      text;
 BEGIN
+    -- A rounding base larger than k would publish a count of k or more as
+    -- 0 (and its shares as a division by zero): refuse it before anything.
+    IF current_setting('mo_usage.rounding_base')::integer
+       > current_setting('mo_usage.k')::integer THEN
+        RAISE EXCEPTION 'mo_usage.rounding_base (%) must not be larger than mo_usage.k (%)',
+            current_setting('mo_usage.rounding_base'),
+            current_setting('mo_usage.k')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Set mo_usage.rounding_base to at most mo_usage.k, or raise mo_usage.k; nothing was refreshed.';
+    END IF;
+
     SELECT s.window_start, s.window_end INTO w_start, w_end
     FROM mo_micro.study s;
 

@@ -7,7 +7,7 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'UTC';
-SELECT plan(5);
+SELECT plan(9);
 
 \ir ../shell/ops_data.sql
 CREATE TEMP TABLE delivery AS SELECT * FROM mo_staging.portal_log;
@@ -38,6 +38,21 @@ SELECT is((SELECT detail FROM second_run
            WHERE step = 'pseudonymise' AND delivery = 'portal_log'),
           '1 lines taken in, 61 rejected',
           'the step says 1 line taken in, 61 rejected');
+
+-- A rounding base larger than k would publish a count of k as 0.
+SET mo_usage.rounding_base = 50;
+SELECT throws_ok('CALL refresh_published()', '22023',
+    'mo_usage.rounding_base (50) must not be larger than mo_usage.k (10)',
+    'a rounding base larger than k is refused before anything is refreshed');
+SELECT is((SELECT count(*) FROM mo_micro.release_log), 2::bigint,
+          'and no release is recorded');
+SELECT throws_ok('SELECT k_round(13)', '22023', NULL,
+                 'k_round with the settings refuses it too');
+SET mo_usage.k = 50;
+SELECT is(k_round(50), 50::bigint,
+          'a base equal to k is allowed: a count of k stays k');
+RESET mo_usage.k;
+RESET mo_usage.rounding_base;
 
 SELECT * FROM finish();
 ROLLBACK;
