@@ -7,7 +7,7 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'UTC';
-SELECT plan(9);
+SELECT plan(13);
 
 \ir ../shell/ops_data.sql
 CREATE TEMP TABLE delivery AS SELECT * FROM mo_staging.portal_log;
@@ -53,6 +53,22 @@ SELECT is(k_round(50), 50::bigint,
           'a base equal to k is allowed: a count of k stays k');
 RESET mo_usage.k;
 RESET mo_usage.rounding_base;
+
+-- A web-server log is never loaded into the portal's source, nor into a
+-- source without a name.  The checks come before the file is opened.
+SELECT throws_ok($$SELECT * FROM load_log('portal', '/nonexistent.log', 'Europe/Amsterdam')$$,
+    '22023', 'source "portal" does not hold web-server logs',
+    'load_log refuses the portal''s source');
+INSERT INTO mo_micro.source (name, time_zone) VALUES ('other', 'UTC');
+INSERT INTO mo_micro.hit (source_id, person, ts, seq, event)
+SELECT source_id, 1, '2017-02-06', 1, 'P' FROM mo_micro.source WHERE name = 'other';
+SELECT throws_ok($$SELECT * FROM load_log('other', '/nonexistent.log', 'UTC')$$,
+    '22023', 'source "other" does not hold web-server logs',
+    'and a source whose hits it did not load');
+SELECT throws_ok($$SELECT * FROM load_log('', '/nonexistent.log', 'UTC')$$,
+    '22023', 'the source name must not be empty', 'an empty source name is refused');
+SELECT throws_ok($$SELECT * FROM load_log(E' \t', '/nonexistent.log', 'UTC')$$,
+    '22023', 'the source name must not be empty', 'so is a blank one');
 
 SELECT * FROM finish();
 ROLLBACK;
