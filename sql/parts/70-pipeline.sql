@@ -93,7 +93,7 @@ COMMENT ON COLUMN mo_micro.reject.loaded_at IS
 COMMENT ON COLUMN mo_micro.reject.position IS
     'line_no for the portal log; for the register, the row''s place in the delivery, from 1';
 COMMENT ON COLUMN mo_micro.reject.problem IS
-    'invalid identifier, missing identifier, duplicate identifier, duplicate line (a line number the source already has or the delivery repeats), unknown event or unknown channel';
+    'invalid identifier, missing identifier, duplicate identifier, duplicate line (a line number the source already has or the delivery repeats), unknown event, invalid time (infinite) or unknown channel';
 COMMENT ON COLUMN mo_micro.reject.detail IS
     'why the identifier is invalid, in words that do not quote it';
 COMMENT ON COLUMN mo_micro.reject.identifier IS
@@ -400,6 +400,8 @@ AS $$
 DECLARE
     taken       bigint;
     rejected    bigint;
+    long_paths  bigint;
+    max_path    constant integer := 2000;
 BEGIN
     -- A line whose number the source already has (as a hit or a reject),
     -- or that came earlier in this delivery, was delivered before: it is
@@ -426,9 +428,11 @@ BEGIN
                               HAVING count(*) > 1)) d
     WHERE d.nth > 1;
 
+    -- A path longer than the page table's index takes is no page anyone
+    -- follows: its hit is kept without a page, and counted.
     INSERT INTO mo_micro.page (path)
     SELECT DISTINCT l.page FROM mo_staging.portal_log l
-    WHERE l.page IS NOT NULL
+    WHERE l.page IS NOT NULL AND octet_length(l.page) <= max_path
     ON CONFLICT (path) DO NOTHING;
 
     -- A log without a channel column is the website's.
@@ -444,6 +448,7 @@ BEGIN
     WHERE bsn_is_valid(l.bsn)
       AND l.event IN ('login', 'page', 'logout')
       AND coalesce(l.channel, 'web') IN ('web', 'app')
+      AND isfinite(l.ts)
       AND NOT EXISTS (SELECT FROM mo_repeated_line d WHERE d.at = l.ctid);
     GET DIAGNOSTICS taken = ROW_COUNT;
 
@@ -456,6 +461,7 @@ BEGIN
                 WHEN NOT bsn_is_valid(l.bsn) THEN 'invalid identifier'
                 WHEN l.event NOT IN ('login', 'page', 'logout')
                     THEN 'unknown event'
+                WHEN NOT isfinite(l.ts) THEN 'invalid time'
                 ELSE 'unknown channel' END,
            CASE WHEN d.at IS NULL THEN bsn_invalid_reason(l.bsn) END,
            pseudonym(l.bsn, 'rejected', kv),
@@ -465,11 +471,29 @@ BEGIN
     WHERE d.at IS NOT NULL
        OR NOT (coalesce(bsn_is_valid(l.bsn), false)
                AND l.event IN ('login', 'page', 'logout')
-               AND coalesce(l.channel, 'web') IN ('web', 'app'));
+               AND coalesce(l.channel, 'web') IN ('web', 'app')
+               AND isfinite(l.ts));
     GET DIAGNOSTICS rejected = ROW_COUNT;
 
+    SELECT count(*) INTO long_paths
+    FROM mo_staging.portal_log l
+    WHERE octet_length(l.page) > max_path
+      AND bsn_is_valid(l.bsn)
+      AND l.event IN ('login', 'page', 'logout')
+      AND coalesce(l.channel, 'web') IN ('web', 'app')
+      AND isfinite(l.ts)
+      AND NOT EXISTS (SELECT FROM mo_repeated_line d WHERE d.at = l.ctid);
+    IF long_paths > 0 THEN
+        RAISE NOTICE 'lines of the portal log with a page longer than % bytes, taken in without a page: %',
+                     max_path, long_paths;
+    END IF;
+
     RETURN QUERY SELECT taken,
-        format('%s lines taken in, %s rejected', taken, rejected);
+        format('%s lines taken in, %s rejected', taken, rejected)
+        || CASE WHEN long_paths > 0
+                THEN format('; %s without a page (longer than %s bytes)',
+                            long_paths, max_path)
+                ELSE '' END;
 END
 $$;
 COMMENT ON FUNCTION mo_usage.take_log(smallint, integer) IS
@@ -546,9 +570,11 @@ BEGIN
     END IF;
 
     -- The portal log: its hits are added to the source 'portal', whose
-    -- window grows to hold the delivery's days unless one is given.
+    -- window grows to hold the delivery's days unless one is given (lines
+    -- with an infinite time are rejects, and widen nothing).
     SELECT min(l.ts), max(l.ts) INTO log_first, log_last
-    FROM mo_staging.portal_log l;
+    FROM mo_staging.portal_log l
+    WHERE isfinite(l.ts);
     IF log_first IS NOT NULL OR window_start IS NOT NULL
        OR window_end IS NOT NULL OR time_zone IS NOT NULL THEN
         zone := coalesce($3, (SELECT s.time_zone FROM mo_micro.source s
@@ -582,7 +608,10 @@ BEGIN
         END IF;
     END IF;
 
-    IF log_first IS NOT NULL THEN
+    -- A delivery whose lines all have an infinite time is all rejects.
+    IF EXISTS (SELECT FROM mo_staging.portal_log) THEN
+        src := coalesce(src, (SELECT s.source_id FROM mo_micro.source s
+                              WHERE s.name = 'portal'));
         RETURN QUERY
         SELECT 'pseudonymise', 'portal_log', r.rows, r.detail
         FROM take_log(src, kv) r;

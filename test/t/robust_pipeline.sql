@@ -7,7 +7,7 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'UTC';
-SELECT plan(13);
+SELECT plan(17);
 
 \ir ../shell/ops_data.sql
 CREATE TEMP TABLE delivery AS SELECT * FROM mo_staging.portal_log;
@@ -69,6 +69,30 @@ SELECT throws_ok($$SELECT * FROM load_log('', '/nonexistent.log', 'UTC')$$,
     '22023', 'the source name must not be empty', 'an empty source name is refused');
 SELECT throws_ok($$SELECT * FROM load_log(E' \t', '/nonexistent.log', 'UTC')$$,
     '22023', 'the source name must not be empty', 'so is a blank one');
+
+-- Lines with an infinite time are rejects; a page of 9,600 characters
+-- keeps its hit, without a page.
+INSERT INTO mo_staging.portal_log (line_no, bsn, ts, event, page, channel)
+SELECT n, bsn, t, 'page', p, 'web'
+FROM ops_person
+CROSS JOIN (VALUES (6000, timestamptz 'infinity', '/'),
+                   (6001, '-infinity', '/'),
+                   (6002, '2017-02-06 21:00 Europe/Amsterdam',
+                    repeat('/x', 4800))) v (n, t, p)
+WHERE i = 2;
+CREATE TEMP TABLE third_run AS SELECT * FROM run_pipeline();
+SELECT is((SELECT detail FROM third_run
+           WHERE step = 'pseudonymise' AND delivery = 'portal_log'),
+          '1 lines taken in, 2 rejected; 1 without a page (longer than 2000 bytes)',
+          'infinite times are rejected, the long page is counted');
+-- (the test is one transaction: the report shows the earlier rejects too)
+SELECT is((SELECT detail FROM third_run
+           WHERE step = 'reject' AND detail LIKE 'invalid time%'),
+          'invalid time: lines 6000, 6001', 'the report names the lines');
+SELECT is((SELECT page_id FROM mo_micro.hit WHERE seq = 6002), NULL::integer,
+          'the long page''s line is a hit without a page');
+SELECT is((SELECT window_end FROM mo_micro.study),
+          timestamptz '2017-02-06 23:00+00', 'the window stays one day');
 
 SELECT * FROM finish();
 ROLLBACK;
