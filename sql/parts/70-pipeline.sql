@@ -521,6 +521,12 @@ DECLARE
     log_first   timestamptz;
     log_last    timestamptz;
 BEGIN
+    IF NOT isfinite(window_start) OR NOT isfinite(window_end) THEN
+        RAISE EXCEPTION 'the window must be finite'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the first and the end instant of the window, or NULL for the days of the log.';
+    END IF;
+
     LOCK TABLE mo_staging.portal_log, mo_staging.person,
                mo_staging.household, mo_staging.municipality
         IN ACCESS EXCLUSIVE MODE;

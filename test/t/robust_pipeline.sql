@@ -7,7 +7,7 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'UTC';
-SELECT plan(17);
+SELECT plan(20);
 
 \ir ../shell/ops_data.sql
 CREATE TEMP TABLE delivery AS SELECT * FROM mo_staging.portal_log;
@@ -93,6 +93,17 @@ SELECT is((SELECT page_id FROM mo_micro.hit WHERE seq = 6002), NULL::integer,
           'the long page''s line is a hit without a page');
 SELECT is((SELECT window_end FROM mo_micro.study),
           timestamptz '2017-02-06 23:00+00', 'the window stays one day');
+
+-- Windows: infinite or backwards ones are refused.
+SELECT throws_ok($$SELECT * FROM run_pipeline('-infinity', 'infinity')$$,
+    '22023', 'the window must be finite', 'an infinite window is refused');
+SELECT throws_ok($$SELECT * FROM visits('P 2017-02-06T10:00:00Z 1 -',
+                      window_start => '2017-02-07', window_end => '2017-02-05')$$,
+    '22023', 'the window must start before it ends',
+    'visits() refuses a window that ends before it starts');
+SELECT is((SELECT count(*) FROM visits('P 2017-02-06T10:00:00Z 1 -',
+               window_start => '2017-02-06', window_end => '2017-02-07')),
+          1::bigint, 'and takes one in the right order');
 
 SELECT * FROM finish();
 ROLLBACK;
