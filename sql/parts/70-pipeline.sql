@@ -93,7 +93,7 @@ COMMENT ON COLUMN mo_micro.reject.loaded_at IS
 COMMENT ON COLUMN mo_micro.reject.position IS
     'line_no for the portal log; for the register, the row''s place in the delivery, from 1';
 COMMENT ON COLUMN mo_micro.reject.problem IS
-    'invalid identifier, missing identifier, duplicate identifier, duplicate line (a line number the source already has or the delivery repeats), unknown event, invalid time (infinite) or unknown channel';
+    'invalid identifier, missing identifier, duplicate identifier, duplicate line (a line number the source already has or the delivery repeats), unknown event, invalid time (infinite), outside the window or unknown channel';
 COMMENT ON COLUMN mo_micro.reject.detail IS
     'why the identifier is invalid, in words that do not quote it';
 COMMENT ON COLUMN mo_micro.reject.identifier IS
@@ -402,7 +402,13 @@ DECLARE
     rejected    bigint;
     long_paths  bigint;
     max_path    constant integer := 2000;
+    w_start     timestamptz;
+    w_end       timestamptz;
 BEGIN
+    -- Lines outside the source's window are rejects, not hits.
+    SELECT s.window_start, s.window_end INTO w_start, w_end
+    FROM mo_micro.source s WHERE s.source_id = source;
+
     -- A line whose number the source already has (as a hit or a reject),
     -- or that came earlier in this delivery, was delivered before: it is
     -- a reject, never a second hit.  The hits are found by their index on
@@ -449,6 +455,7 @@ BEGIN
       AND l.event IN ('login', 'page', 'logout')
       AND coalesce(l.channel, 'web') IN ('web', 'app')
       AND isfinite(l.ts)
+      AND coalesce(l.ts >= w_start AND l.ts < w_end, true)
       AND NOT EXISTS (SELECT FROM mo_repeated_line d WHERE d.at = l.ctid);
     GET DIAGNOSTICS taken = ROW_COUNT;
 
@@ -462,6 +469,8 @@ BEGIN
                 WHEN l.event NOT IN ('login', 'page', 'logout')
                     THEN 'unknown event'
                 WHEN NOT isfinite(l.ts) THEN 'invalid time'
+                WHEN NOT coalesce(l.ts >= w_start AND l.ts < w_end, true)
+                    THEN 'outside the window'
                 ELSE 'unknown channel' END,
            CASE WHEN d.at IS NULL THEN bsn_invalid_reason(l.bsn) END,
            pseudonym(l.bsn, 'rejected', kv),
@@ -472,7 +481,8 @@ BEGIN
        OR NOT (coalesce(bsn_is_valid(l.bsn), false)
                AND l.event IN ('login', 'page', 'logout')
                AND coalesce(l.channel, 'web') IN ('web', 'app')
-               AND isfinite(l.ts));
+               AND isfinite(l.ts)
+               AND coalesce(l.ts >= w_start AND l.ts < w_end, true));
     GET DIAGNOSTICS rejected = ROW_COUNT;
 
     SELECT count(*) INTO long_paths
@@ -482,6 +492,7 @@ BEGIN
       AND l.event IN ('login', 'page', 'logout')
       AND coalesce(l.channel, 'web') IN ('web', 'app')
       AND isfinite(l.ts)
+      AND coalesce(l.ts >= w_start AND l.ts < w_end, true)
       AND NOT EXISTS (SELECT FROM mo_repeated_line d WHERE d.at = l.ctid);
     IF long_paths > 0 THEN
         RAISE NOTICE 'lines of the portal log with a page longer than % bytes, taken in without a page: %',
@@ -611,6 +622,30 @@ BEGIN
                      AND NOT s.window_start < s.window_end) THEN
             RAISE EXCEPTION 'the window must start before it ends'
                 USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        -- The window every figure is about, and whether it was given.  A
+        -- delivery whose lines span more than a month, with no window
+        -- given, most likely holds stray lines that stretch it.
+        RETURN QUERY
+        SELECT 'pseudonymise', 'window', w.days::bigint,
+               format('%s to %s, %s days in %s, %s', w.first_day, w.last_day,
+                      w.days, w.time_zone,
+                      CASE WHEN $1 IS NULL AND $2 IS NULL
+                           THEN 'from the days of the log'
+                           WHEN $1 IS NULL OR $2 IS NULL
+                           THEN 'partly given, partly from the days of the log'
+                           ELSE 'as given' END)
+        FROM mo_micro.study w;
+        IF $1 IS NULL AND $2 IS NULL
+           AND log_last - log_first > interval '31 days' THEN
+            RAISE WARNING 'the lines of the portal log span % days, from % to %',
+                mo_usage.local_date(log_last, zone)
+                - mo_usage.local_date(log_first, zone) + 1,
+                mo_usage.local_date(log_first, zone),
+                mo_usage.local_date(log_last, zone)
+                USING DETAIL = 'With no window given, the window holds every day of the log.',
+                      HINT = 'Give run_pipeline the window; lines outside it are then rejected.';
         END IF;
     END IF;
 
@@ -810,10 +845,11 @@ SET search_path = mo_usage, pg_catalog
 AS $$
 BEGIN
     RETURN QUERY SELECT * FROM pseudonymise_staging($1, $2, $3);
-    ANALYZE mo_micro.person, mo_micro.household, mo_micro.hit;
+    PERFORM analyze_microdata('mo_micro.person', 'mo_micro.household',
+                              'mo_micro.hit');
     RETURN QUERY SELECT * FROM derive_groups();
     RETURN QUERY SELECT * FROM build_visits($4);
-    ANALYZE mo_micro.person_group, mo_micro.visit;
+    PERFORM analyze_microdata('mo_micro.person_group', 'mo_micro.visit');
     CALL refresh_published();
     RETURN QUERY SELECT 'refresh', 'mo_pub', count(*),
                         'materialized views refreshed'

@@ -7,7 +7,7 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'UTC';
-SELECT plan(20);
+SELECT plan(24);
 
 \ir ../shell/ops_data.sql
 CREATE TEMP TABLE delivery AS SELECT * FROM mo_staging.portal_log;
@@ -94,6 +94,11 @@ SELECT is((SELECT page_id FROM mo_micro.hit WHERE seq = 6002), NULL::integer,
 SELECT is((SELECT window_end FROM mo_micro.study),
           timestamptz '2017-02-06 23:00+00', 'the window stays one day');
 
+-- The window is in the report.
+SELECT is((SELECT rows || ' ' || detail FROM first_run WHERE delivery = 'window'),
+          '1 2017-02-06 to 2017-02-06, 1 days in Europe/Amsterdam, from the days of the log',
+          'the report gives the window derived from the log');
+
 -- Windows: infinite or backwards ones are refused.
 SELECT throws_ok($$SELECT * FROM run_pipeline('-infinity', 'infinity')$$,
     '22023', 'the window must be finite', 'an infinite window is refused');
@@ -104,6 +109,28 @@ SELECT throws_ok($$SELECT * FROM visits('P 2017-02-06T10:00:00Z 1 -',
 SELECT is((SELECT count(*) FROM visits('P 2017-02-06T10:00:00Z 1 -',
                window_start => '2017-02-06', window_end => '2017-02-07')),
           1::bigint, 'and takes one in the right order');
+
+-- A given window: lines outside it are rejects.  Lines 7000 and 7001 fall
+-- just before and at the end of Monday, 7002 inside it.
+INSERT INTO mo_staging.portal_log (line_no, bsn, ts, event, page, channel)
+SELECT n, bsn, t, 'page', '/', 'web'
+FROM ops_person
+CROSS JOIN (VALUES (7000, timestamptz '2017-02-05 23:59:59 Europe/Amsterdam'),
+                   (7001, '2017-02-07 00:00 Europe/Amsterdam'),
+                   (7002, '2017-02-06 22:00 Europe/Amsterdam')) v (n, t)
+WHERE i = 3;
+CREATE TEMP TABLE given_run AS
+SELECT * FROM run_pipeline('2017-02-06 00:00 Europe/Amsterdam',
+                           '2017-02-07 00:00 Europe/Amsterdam');
+SELECT is((SELECT detail FROM given_run WHERE delivery = 'portal_log'
+             AND step = 'pseudonymise'),
+          '1 lines taken in, 2 rejected', 'lines outside a given window are rejects');
+SELECT is((SELECT detail FROM given_run WHERE step = 'reject'
+             AND detail LIKE 'outside%'),
+          'outside the window: lines 7000, 7001', 'the report names them');
+SELECT is((SELECT detail FROM given_run WHERE delivery = 'window'),
+          '2017-02-06 to 2017-02-06, 1 days in Europe/Amsterdam, as given',
+          'the report says the window was given');
 
 SELECT * FROM finish();
 ROLLBACK;
