@@ -285,13 +285,16 @@ AS $$
 DECLARE
     delivered   bigint;
     taken       bigint;
+    delivered_nan bigint;
 BEGIN
     -- A household number delivered twice keeps its first row.
     BEGIN
         INSERT INTO mo_micro.household
             (household, kind, std_income, below_social_minimum, key_version)
         SELECT pseudonym(h.household_id, 'household', kv),
-               coalesce(h.kind, 'unknown'), h.std_income,
+               coalesce(h.kind, 'unknown'),
+               CASE WHEN h.std_income NOT IN ('NaN', 'Infinity', '-Infinity')
+                    THEN h.std_income END,
                h.below_social_minimum, kv
         FROM mo_staging.household h
         WHERE h.household_id IS NOT NULL;
@@ -299,7 +302,9 @@ BEGIN
         INSERT INTO mo_micro.household
             (household, kind, std_income, below_social_minimum, key_version)
         SELECT DISTINCT ON (1) pseudonym(h.household_id, 'household', kv),
-               coalesce(h.kind, 'unknown'), h.std_income,
+               coalesce(h.kind, 'unknown'),
+               CASE WHEN h.std_income NOT IN ('NaN', 'Infinity', '-Infinity')
+                    THEN h.std_income END,
                h.below_social_minimum, kv
         FROM mo_staging.household h
         WHERE h.household_id IS NOT NULL
@@ -323,9 +328,17 @@ BEGIN
         WHERE h.household_id IS NULL OR h.nth > 1;
     END IF;
 
+    -- An income that is not a number is unknown, and counted.
+    SELECT count(*) INTO delivered_nan FROM mo_staging.household h
+    WHERE h.std_income IN ('NaN', 'Infinity', '-Infinity');
+
     RETURN QUERY SELECT taken,
         format('%s households taken in, %s rejected', taken,
-               delivered - taken);
+               delivered - taken)
+        || CASE WHEN delivered_nan > 0
+                THEN format('; %s with an income that is not a number, taken as unknown',
+                            delivered_nan)
+                ELSE '' END;
 END
 $$;
 COMMENT ON FUNCTION mo_usage.take_households(integer) IS
@@ -755,7 +768,10 @@ BEGIN
            coalesce(p.municipality, 'onbekend')
     -- OFFSET 0 keeps the age a column of its own, so that age_group(),
     -- which reads it several times, is inlined instead of called per row
-    FROM (SELECT p.*, age_in_years(p.birth_date, first_day) AS age
+    -- a birth date after the first day gives no age: onbekend, counted
+    FROM (SELECT p.*,
+                 CASE WHEN p.birth_date <= first_day
+                      THEN age_in_years(p.birth_date, first_day) END AS age
           FROM mo_micro.person p OFFSET 0) p
     LEFT JOIN mo_micro.household h ON h.household = p.household;
     GET DIAGNOSTICS n = ROW_COUNT;
@@ -765,6 +781,36 @@ BEGIN
                count(*), first_day)
     FROM mo_micro.person_group g
     WHERE g.in_population;
+
+    -- What the register gave that no group knows: counted, never silent.
+    RETURN QUERY
+    SELECT 'derive', 'person', u.n,
+           format('values no group knows, counted as onbekend: %s',
+                  array_to_string(ARRAY[
+                      CASE WHEN u.born_later > 0 THEN format(
+                          'birth date after %s %s', first_day, u.born_later) END,
+                      CASE WHEN u.sex > 0 THEN format('sex %s', u.sex) END,
+                      CASE WHEN u.background > 0 THEN format(
+                          'migration background %s', u.background) END,
+                      CASE WHEN u.municipality > 0 THEN format(
+                          'municipality code not in mo_micro.municipality %s (kept as its code)',
+                          u.municipality) END], ', '))
+    FROM (SELECT count(*) FILTER (WHERE p.birth_date > first_day
+                                  OR p.sex NOT IN ('M', 'F')
+                                  OR p.migration_background
+                                     NOT IN ('Dutch', 'western', 'non-western')
+                                  OR m.code IS NULL
+                                     AND p.municipality IS NOT NULL) AS n,
+                 count(*) FILTER (WHERE p.birth_date > first_day) AS born_later,
+                 count(*) FILTER (WHERE p.sex NOT IN ('M', 'F')) AS sex,
+                 count(*) FILTER (WHERE p.migration_background
+                                  NOT IN ('Dutch', 'western', 'non-western'))
+                     AS background,
+                 count(*) FILTER (WHERE p.municipality IS NOT NULL
+                                  AND m.code IS NULL) AS municipality
+          FROM mo_micro.person p
+          LEFT JOIN mo_micro.municipality m ON m.code = p.municipality) u
+    WHERE u.n > 0;
 END
 $$;
 COMMENT ON FUNCTION mo_usage.derive_groups() IS
