@@ -7,7 +7,7 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'UTC';
-SELECT plan(6);
+SELECT plan(10);
 
 \ir ../shell/ops_data.sql
 -- Four more persons, with valid BSNs of another range.
@@ -58,6 +58,38 @@ SELECT is((SELECT detail FROM report
 SELECT is((SELECT income_decile FROM mo_micro.person_group g
            JOIN odd_person o ON g.person = bsn_pseudonym(o.bsn) WHERE o.i = 2),
           'niet ingedeeld', 'its persons are not classified by income');
+
+-- Every class of the published tables has a row; one without persons is
+-- a suppressed 0, never missing.
+SELECT results_eq(
+    $$SELECT visits_class, users FROM mo_pub.visits_per_user ORDER BY sort_key$$,
+    $$VALUES ('1 bezoek', 30::bigint), ('2 bezoeken', NULL), ('3 bezoeken', NULL),
+             ('4 bezoeken', NULL), ('5 tot 10 bezoeken', NULL),
+             ('10 bezoeken of meer', NULL), ('totaal', 30)$$,
+    'visits_per_user has every class, 10 bezoeken of meer too');
+SELECT results_eq(
+    $$SELECT class, identifiers FROM mo_pub.linkage ORDER BY sort_key$$,
+    $$VALUES ('in register, 14 jaar of ouder', 30::bigint),
+             ('in register, jonger dan 14 jaar', NULL),
+             ('in register, leeftijd onbekend', NULL),
+             ('niet in register', NULL), ('ongeldig of ontbrekend BSN', NULL),
+             ('totaal', 30)$$,
+    'linkage has every class, those without identifiers too');
+SET mo_usage.k = 1000;
+CALL refresh_published();
+SELECT results_eq(
+    $$SELECT measure, value FROM mo_pub.key_figures ORDER BY sort_key$$,
+    $$VALUES ('users', NULL::numeric), ('population', NULL), ('pct_using', NULL),
+             ('visits', NULL), ('visits_per_user', NULL),
+             ('pct_users_one_visit', NULL), ('mean_visit_seconds', NULL),
+             ('mean_pages_per_visit', NULL), ('seconds_per_page', NULL)$$,
+    'key_figures has its rows, suppressed, when the population is below k');
+RESET mo_usage.k;
+TRUNCATE mo_micro.person_group;
+CALL refresh_published();
+SELECT is((SELECT count(*) FILTER (WHERE value IS NULL) || ' of ' || count(*)
+           FROM mo_pub.key_figures),
+          '9 of 9', 'and with no population at all, 9 rows, all suppressed');
 
 SELECT * FROM finish();
 ROLLBACK;
