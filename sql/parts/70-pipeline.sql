@@ -744,7 +744,8 @@ BEGIN
 
     RETURN QUERY SELECT 'derive', 'household', count(*),
         format('deciles over %s private households with a known income; boundaries %s',
-               count(*), array_to_string(bounds, ', '))
+               count(*),
+               coalesce(nullif(array_to_string(bounds, ', '), ''), 'none'))
     FROM mo_micro.household h
     WHERE h.decile IS NOT NULL;
 
