@@ -786,7 +786,7 @@ mo_k_suppress(PG_FUNCTION_ARGS)
  * The count rounded to a multiple of the base, halves up (15 -> 20 at base
  * 10).  Integer arithmetic: rounding through a float would send some
  * halves to the even neighbour.  Without a base, mo_usage.rounding_base
- * (0 or 1: no rounding).
+ * (0 or 1: no rounding), which must not be larger than mo_usage.k.
  */
 PG_FUNCTION_INFO_V1(mo_k_round);
 Datum
@@ -806,7 +806,19 @@ mo_k_round(PG_FUNCTION_ARGS)
 					 errmsg("rounding base must be a positive integer")));
 	}
 	else
+	{
+		/*
+		 * The settings' base must not exceed k: a count of k or more would
+		 * otherwise be published as 0 (or as a count below k).
+		 */
+		if (mo_rounding_base > mo_k_threshold)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("mo_usage.rounding_base (%d) must not be larger than mo_usage.k (%d)",
+							mo_rounding_base, mo_k_threshold),
+					 errhint("Set mo_usage.rounding_base to at most mo_usage.k, or raise mo_usage.k.")));
 		base = Max(mo_rounding_base, 1);
+	}
 	check_count(n);
 
 	/* n = multiple * base + rest; a rest of half the base or more rounds up */

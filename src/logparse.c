@@ -65,6 +65,7 @@ typedef enum LogFailure
 	FAIL_NO_END,				/* no literal after an unquoted field */
 	FAIL_NO_CLOSE,				/* no closing quote */
 	FAIL_NUMBER,				/* a status or byte count is not a number */
+	FAIL_NUMBER_RANGE,			/* a status or byte count has too many digits */
 	FAIL_TIME,					/* a time part is not what it should be */
 	FAIL_TIME_RANGE,			/* the time parts make no valid time */
 	FAIL_TRAILING,				/* text after the last item */
@@ -350,14 +351,15 @@ store_field(ParseState *ps, const LogItem *item, int start, int end)
 				}
 				return true;
 			}
-			if (len > (item->what == FIELD_STATUS ? 3 : 18))
-				return fail(ps, start, FAIL_NUMBER, item);
 			for (k = 0; k < len; k++)
 			{
 				if (s[k] < '0' || s[k] > '9')
 					return fail(ps, start, FAIL_NUMBER, item);
-				value = value * 10 + (s[k] - '0');
 			}
+			if (len > (item->what == FIELD_STATUS ? 3 : 18))
+				return fail(ps, start, FAIL_NUMBER_RANGE, item);
+			for (k = 0; k < len; k++)
+				value = value * 10 + (s[k] - '0');
 			if (item->what == FIELD_STATUS)
 			{
 				ps->out->has_status = true;
@@ -557,9 +559,18 @@ match_time(ParseState *ps, const LogItem *item, int *pos)
 			ps->usec = (int) v;
 			break;
 	}
+	/*
+	 * A line that ends within a fixed-width part ends in the time; the
+	 * seconds since the epoch have no fixed width, so only a line that
+	 * ends before them does.
+	 */
 	if (!ok)
-		return fail(ps, ps->len - start < time_width[item->what] ?
-					ps->len : start, FAIL_TIME, item);
+		return fail(ps,
+					(item->what == TIME_EPOCH || item->what == TIME_EPOCH_MSEC ||
+					 item->what == TIME_EPOCH_USEC) ?
+					(start >= ps->len ? ps->len : start) :
+					(ps->len - start < time_width[item->what] ? ps->len : start),
+					FAIL_TIME, item);
 	return true;
 }
 
@@ -765,6 +776,9 @@ failure_reason(const ParseState *ps)
 			return psprintf("no closing quote in the %s", item->text);
 		case FAIL_NUMBER:
 			return psprintf("%s is not a number at byte %d", item->text, at);
+		case FAIL_NUMBER_RANGE:
+			return psprintf("%s is out of range at byte %d (more than %d digits)",
+							item->text, at, item->what == FIELD_STATUS ? 3 : 18);
 		case FAIL_TIME:
 			if (ps->fail_pos >= ps->len)
 				return pstrdup("line ends in the time");

@@ -388,6 +388,11 @@ mo_visits(PG_FUNCTION_ARGS)
 			PG_GETARG_TIMESTAMPTZ(5);
 		state->window_end = PG_ARGISNULL(6) ? DT_NOEND :
 			PG_GETARG_TIMESTAMPTZ(6);
+		if (!PG_ARGISNULL(5) && !PG_ARGISNULL(6) &&
+			state->window_start >= state->window_end)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the window must start before it ends")));
 
 		/*
 		 * Detoasted or sorted here, a copy lives as long as the calls; the

@@ -172,6 +172,26 @@ BEGIN
         RAISE EXCEPTION 'source, file, time zone and layout must not be null'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    IF btrim(source, E' \t\n\r\f\v') = '' THEN
+        RAISE EXCEPTION 'the source name must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- The portal's source holds the portal log, which the pipeline takes
+    -- in; a web-server log loaded into it would mix with its hits.
+    IF source = 'portal' OR EXISTS (
+            SELECT FROM mo_micro.source s
+            WHERE s.name = load_log.source
+              AND EXISTS (SELECT FROM mo_micro.hit h
+                          WHERE h.source_id = s.source_id)
+              AND NOT EXISTS (SELECT FROM mo_micro.log_file f
+                              WHERE f.source_id = s.source_id)) THEN
+        RAISE EXCEPTION 'source "%" does not hold web-server logs', source
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = CASE WHEN source = 'portal'
+                      THEN 'The source "portal" is the portal log''s, which run_pipeline takes in.'
+                      ELSE 'Its hits were not loaded by load_log.' END,
+                  HINT = 'Load the file into a source of its own.';
+    END IF;
     context := CASE person WHEN 'client' THEN 'host' ELSE 'user' END;
 
     -- The source: one row per log, made on its first load.  Its time zone

@@ -93,7 +93,7 @@ COMMENT ON COLUMN mo_micro.reject.loaded_at IS
 COMMENT ON COLUMN mo_micro.reject.position IS
     'line_no for the portal log; for the register, the row''s place in the delivery, from 1';
 COMMENT ON COLUMN mo_micro.reject.problem IS
-    'invalid identifier, missing identifier, duplicate identifier, unknown event or unknown channel';
+    'invalid identifier, missing identifier, duplicate identifier, duplicate line (a line number the source already has or the delivery repeats), unknown event, invalid time (infinite), outside the window or unknown channel';
 COMMENT ON COLUMN mo_micro.reject.detail IS
     'why the identifier is invalid, in words that do not quote it';
 COMMENT ON COLUMN mo_micro.reject.identifier IS
@@ -285,13 +285,16 @@ AS $$
 DECLARE
     delivered   bigint;
     taken       bigint;
+    delivered_nan bigint;
 BEGIN
     -- A household number delivered twice keeps its first row.
     BEGIN
         INSERT INTO mo_micro.household
             (household, kind, std_income, below_social_minimum, key_version)
         SELECT pseudonym(h.household_id, 'household', kv),
-               coalesce(h.kind, 'unknown'), h.std_income,
+               coalesce(h.kind, 'unknown'),
+               CASE WHEN h.std_income NOT IN ('NaN', 'Infinity', '-Infinity')
+                    THEN h.std_income END,
                h.below_social_minimum, kv
         FROM mo_staging.household h
         WHERE h.household_id IS NOT NULL;
@@ -299,7 +302,9 @@ BEGIN
         INSERT INTO mo_micro.household
             (household, kind, std_income, below_social_minimum, key_version)
         SELECT DISTINCT ON (1) pseudonym(h.household_id, 'household', kv),
-               coalesce(h.kind, 'unknown'), h.std_income,
+               coalesce(h.kind, 'unknown'),
+               CASE WHEN h.std_income NOT IN ('NaN', 'Infinity', '-Infinity')
+                    THEN h.std_income END,
                h.below_social_minimum, kv
         FROM mo_staging.household h
         WHERE h.household_id IS NOT NULL
@@ -323,9 +328,17 @@ BEGIN
         WHERE h.household_id IS NULL OR h.nth > 1;
     END IF;
 
+    -- An income that is not a number is unknown, and counted.
+    SELECT count(*) INTO delivered_nan FROM mo_staging.household h
+    WHERE h.std_income IN ('NaN', 'Infinity', '-Infinity');
+
     RETURN QUERY SELECT taken,
         format('%s households taken in, %s rejected', taken,
-               delivered - taken);
+               delivered - taken)
+        || CASE WHEN delivered_nan > 0
+                THEN format('; %s with an income that is not a number, taken as unknown',
+                            delivered_nan)
+                ELSE '' END;
 END
 $$;
 COMMENT ON FUNCTION mo_usage.take_households(integer) IS
@@ -400,10 +413,45 @@ AS $$
 DECLARE
     taken       bigint;
     rejected    bigint;
+    long_paths  bigint;
+    max_path    constant integer := 2000;
+    w_start     timestamptz;
+    w_end       timestamptz;
 BEGIN
+    -- Lines outside the source's window are rejects, not hits.
+    SELECT s.window_start, s.window_end INTO w_start, w_end
+    FROM mo_micro.source s WHERE s.source_id = source;
+
+    -- A line whose number the source already has (as a hit or a reject),
+    -- or that came earlier in this delivery, was delivered before: it is
+    -- a reject, never a second hit.  The hits are found by their index on
+    -- (source_id, seq); repeats within the delivery are looked for only
+    -- among the line numbers that occur more than once.
+    CREATE TEMP TABLE IF NOT EXISTS mo_repeated_line (at tid PRIMARY KEY)
+        ON COMMIT DROP;
+    TRUNCATE mo_repeated_line;
+    INSERT INTO mo_repeated_line
+    SELECT l.ctid FROM mo_staging.portal_log l
+    WHERE EXISTS (SELECT FROM mo_micro.hit h
+                  WHERE h.source_id = source AND h.seq = l.line_no)
+       OR EXISTS (SELECT FROM mo_micro.reject r
+                  WHERE r.source_id = source AND r.delivery = 'portal_log'
+                    AND r.position = l.line_no)
+    UNION
+    SELECT d.ctid
+    FROM (SELECT l.ctid, row_number() OVER (PARTITION BY l.line_no
+                                            ORDER BY l.ctid) AS nth
+          FROM mo_staging.portal_log l
+          WHERE l.line_no IN (SELECT l2.line_no FROM mo_staging.portal_log l2
+                              GROUP BY l2.line_no
+                              HAVING count(*) > 1)) d
+    WHERE d.nth > 1;
+
+    -- A path longer than the page table's index takes is no page anyone
+    -- follows: its hit is kept without a page, and counted.
     INSERT INTO mo_micro.page (path)
     SELECT DISTINCT l.page FROM mo_staging.portal_log l
-    WHERE l.page IS NOT NULL
+    WHERE l.page IS NOT NULL AND octet_length(l.page) <= max_path
     ON CONFLICT (path) DO NOTHING;
 
     -- A log without a channel column is the website's.
@@ -418,33 +466,62 @@ BEGIN
     LEFT JOIN mo_micro.page pg ON pg.path = l.page
     WHERE bsn_is_valid(l.bsn)
       AND l.event IN ('login', 'page', 'logout')
-      AND coalesce(l.channel, 'web') IN ('web', 'app');
+      AND coalesce(l.channel, 'web') IN ('web', 'app')
+      AND isfinite(l.ts)
+      AND coalesce(l.ts >= w_start AND l.ts < w_end, true)
+      AND NOT EXISTS (SELECT FROM mo_repeated_line d WHERE d.at = l.ctid);
     GET DIAGNOSTICS taken = ROW_COUNT;
 
     INSERT INTO mo_micro.reject
         (delivery, loaded_at, position, problem, detail, identifier,
          source_id)
     SELECT 'portal_log', now(), l.line_no,
-           CASE WHEN l.bsn IS NULL THEN 'missing identifier'
+           CASE WHEN d.at IS NOT NULL THEN 'duplicate line'
+                WHEN l.bsn IS NULL THEN 'missing identifier'
                 WHEN NOT bsn_is_valid(l.bsn) THEN 'invalid identifier'
                 WHEN l.event NOT IN ('login', 'page', 'logout')
                     THEN 'unknown event'
+                WHEN NOT isfinite(l.ts) THEN 'invalid time'
+                WHEN NOT coalesce(l.ts >= w_start AND l.ts < w_end, true)
+                    THEN 'outside the window'
                 ELSE 'unknown channel' END,
-           bsn_invalid_reason(l.bsn),
+           CASE WHEN d.at IS NULL THEN bsn_invalid_reason(l.bsn) END,
            pseudonym(l.bsn, 'rejected', kv),
            source
     FROM mo_staging.portal_log l
-    WHERE NOT (coalesce(bsn_is_valid(l.bsn), false)
+    LEFT JOIN mo_repeated_line d ON d.at = l.ctid
+    WHERE d.at IS NOT NULL
+       OR NOT (coalesce(bsn_is_valid(l.bsn), false)
                AND l.event IN ('login', 'page', 'logout')
-               AND coalesce(l.channel, 'web') IN ('web', 'app'));
+               AND coalesce(l.channel, 'web') IN ('web', 'app')
+               AND isfinite(l.ts)
+               AND coalesce(l.ts >= w_start AND l.ts < w_end, true));
     GET DIAGNOSTICS rejected = ROW_COUNT;
 
+    SELECT count(*) INTO long_paths
+    FROM mo_staging.portal_log l
+    WHERE octet_length(l.page) > max_path
+      AND bsn_is_valid(l.bsn)
+      AND l.event IN ('login', 'page', 'logout')
+      AND coalesce(l.channel, 'web') IN ('web', 'app')
+      AND isfinite(l.ts)
+      AND coalesce(l.ts >= w_start AND l.ts < w_end, true)
+      AND NOT EXISTS (SELECT FROM mo_repeated_line d WHERE d.at = l.ctid);
+    IF long_paths > 0 THEN
+        RAISE NOTICE 'lines of the portal log with a page longer than % bytes, taken in without a page: %',
+                     max_path, long_paths;
+    END IF;
+
     RETURN QUERY SELECT taken,
-        format('%s lines taken in, %s rejected', taken, rejected);
+        format('%s lines taken in, %s rejected', taken, rejected)
+        || CASE WHEN long_paths > 0
+                THEN format('; %s without a page (longer than %s bytes)',
+                            long_paths, max_path)
+                ELSE '' END;
 END
 $$;
 COMMENT ON FUNCTION mo_usage.take_log(smallint, integer) IS
-    'adds mo_staging.portal_log to the hits of source under key version kv, rejects lines with a missing or invalid BSN or an unknown event or channel; returns the count';
+    'adds mo_staging.portal_log to the hits of source under key version kv, rejects lines with a missing or invalid BSN, an unknown event or channel, or a line number the source already has; returns the count';
 
 -- Step 1: pseudonymise staging.
 --
@@ -468,6 +545,12 @@ DECLARE
     log_first   timestamptz;
     log_last    timestamptz;
 BEGIN
+    IF NOT isfinite(window_start) OR NOT isfinite(window_end) THEN
+        RAISE EXCEPTION 'the window must be finite'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Give the first and the end instant of the window, or NULL for the days of the log.';
+    END IF;
+
     LOCK TABLE mo_staging.portal_log, mo_staging.person,
                mo_staging.household, mo_staging.municipality
         IN ACCESS EXCLUSIVE MODE;
@@ -517,9 +600,11 @@ BEGIN
     END IF;
 
     -- The portal log: its hits are added to the source 'portal', whose
-    -- window grows to hold the delivery's days unless one is given.
+    -- window grows to hold the delivery's days unless one is given (lines
+    -- with an infinite time are rejects, and widen nothing).
     SELECT min(l.ts), max(l.ts) INTO log_first, log_last
-    FROM mo_staging.portal_log l;
+    FROM mo_staging.portal_log l
+    WHERE isfinite(l.ts);
     IF log_first IS NOT NULL OR window_start IS NOT NULL
        OR window_end IS NOT NULL OR time_zone IS NOT NULL THEN
         zone := coalesce($3, (SELECT s.time_zone FROM mo_micro.source s
@@ -551,9 +636,36 @@ BEGIN
             RAISE EXCEPTION 'the window must start before it ends'
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
+
+        -- The window every figure is about, and whether it was given.  A
+        -- delivery whose lines span more than a month, with no window
+        -- given, most likely holds stray lines that stretch it.
+        RETURN QUERY
+        SELECT 'pseudonymise', 'window', w.days::bigint,
+               format('%s to %s, %s days in %s, %s', w.first_day, w.last_day,
+                      w.days, w.time_zone,
+                      CASE WHEN $1 IS NULL AND $2 IS NULL
+                           THEN 'from the days of the log'
+                           WHEN $1 IS NULL OR $2 IS NULL
+                           THEN 'partly given, partly from the days of the log'
+                           ELSE 'as given' END)
+        FROM mo_micro.study w;
+        IF $1 IS NULL AND $2 IS NULL
+           AND log_last - log_first > interval '31 days' THEN
+            RAISE WARNING 'the lines of the portal log span % days, from % to %',
+                mo_usage.local_date(log_last, zone)
+                - mo_usage.local_date(log_first, zone) + 1,
+                mo_usage.local_date(log_first, zone),
+                mo_usage.local_date(log_last, zone)
+                USING DETAIL = 'With no window given, the window holds every day of the log.',
+                      HINT = 'Give run_pipeline the window; lines outside it are then rejected.';
+        END IF;
     END IF;
 
-    IF log_first IS NOT NULL THEN
+    -- A delivery whose lines all have an infinite time is all rejects.
+    IF EXISTS (SELECT FROM mo_staging.portal_log) THEN
+        src := coalesce(src, (SELECT s.source_id FROM mo_micro.source s
+                              WHERE s.name = 'portal'));
         RETURN QUERY
         SELECT 'pseudonymise', 'portal_log', r.rows, r.detail
         FROM take_log(src, kv) r;
@@ -632,7 +744,8 @@ BEGIN
 
     RETURN QUERY SELECT 'derive', 'household', count(*),
         format('deciles over %s private households with a known income; boundaries %s',
-               count(*), array_to_string(bounds, ', '))
+               count(*),
+               coalesce(nullif(array_to_string(bounds, ', '), ''), 'none'))
     FROM mo_micro.household h
     WHERE h.decile IS NOT NULL;
 
@@ -656,7 +769,10 @@ BEGIN
            coalesce(p.municipality, 'onbekend')
     -- OFFSET 0 keeps the age a column of its own, so that age_group(),
     -- which reads it several times, is inlined instead of called per row
-    FROM (SELECT p.*, age_in_years(p.birth_date, first_day) AS age
+    -- a birth date after the first day gives no age: onbekend, counted
+    FROM (SELECT p.*,
+                 CASE WHEN p.birth_date <= first_day
+                      THEN age_in_years(p.birth_date, first_day) END AS age
           FROM mo_micro.person p OFFSET 0) p
     LEFT JOIN mo_micro.household h ON h.household = p.household;
     GET DIAGNOSTICS n = ROW_COUNT;
@@ -666,6 +782,36 @@ BEGIN
                count(*), first_day)
     FROM mo_micro.person_group g
     WHERE g.in_population;
+
+    -- What the register gave that no group knows: counted, never silent.
+    RETURN QUERY
+    SELECT 'derive', 'person', u.n,
+           format('values no group knows, counted as onbekend: %s',
+                  array_to_string(ARRAY[
+                      CASE WHEN u.born_later > 0 THEN format(
+                          'birth date after %s %s', first_day, u.born_later) END,
+                      CASE WHEN u.sex > 0 THEN format('sex %s', u.sex) END,
+                      CASE WHEN u.background > 0 THEN format(
+                          'migration background %s', u.background) END,
+                      CASE WHEN u.municipality > 0 THEN format(
+                          'municipality code not in mo_micro.municipality %s (kept as its code)',
+                          u.municipality) END], ', '))
+    FROM (SELECT count(*) FILTER (WHERE p.birth_date > first_day
+                                  OR p.sex NOT IN ('M', 'F')
+                                  OR p.migration_background
+                                     NOT IN ('Dutch', 'western', 'non-western')
+                                  OR m.code IS NULL
+                                     AND p.municipality IS NOT NULL) AS n,
+                 count(*) FILTER (WHERE p.birth_date > first_day) AS born_later,
+                 count(*) FILTER (WHERE p.sex NOT IN ('M', 'F')) AS sex,
+                 count(*) FILTER (WHERE p.migration_background
+                                  NOT IN ('Dutch', 'western', 'non-western'))
+                     AS background,
+                 count(*) FILTER (WHERE p.municipality IS NOT NULL
+                                  AND m.code IS NULL) AS municipality
+          FROM mo_micro.person p
+          LEFT JOIN mo_micro.municipality m ON m.code = p.municipality) u
+    WHERE u.n > 0;
 END
 $$;
 COMMENT ON FUNCTION mo_usage.derive_groups() IS
@@ -746,10 +892,11 @@ SET search_path = mo_usage, pg_catalog
 AS $$
 BEGIN
     RETURN QUERY SELECT * FROM pseudonymise_staging($1, $2, $3);
-    ANALYZE mo_micro.person, mo_micro.household, mo_micro.hit;
+    PERFORM analyze_microdata('mo_micro.person', 'mo_micro.household',
+                              'mo_micro.hit');
     RETURN QUERY SELECT * FROM derive_groups();
     RETURN QUERY SELECT * FROM build_visits($4);
-    ANALYZE mo_micro.person_group, mo_micro.visit;
+    PERFORM analyze_microdata('mo_micro.person_group', 'mo_micro.visit');
     CALL refresh_published();
     RETURN QUERY SELECT 'refresh', 'mo_pub', count(*),
                         'materialized views refreshed'

@@ -206,8 +206,12 @@ WITH cell AS (
 ), pub AS (
     SELECT coalesce(s.label, 'totaal') AS visits_class,
            mo_usage.k_round(s.count) AS users
-    FROM (SELECT array_agg(visits_class) AS labels, array_agg(users) AS users
-          FROM cell HAVING count(*) > 0) t
+    -- every class has a row; one without users is a suppressed 0
+    FROM (SELECT array_agg(l.label) AS labels,
+                 array_agg(coalesce(c.users, 0)) AS users
+          FROM unnest(mo_usage.category_labels('visits_per_user')) l (label)
+          LEFT JOIN cell c ON c.visits_class = l.label
+          HAVING count(c.visits_class) > 0) t
     CROSS JOIN LATERAL mo_usage.suppress_one_way(t.labels, t.users) s
 )
 SELECT visits_class,
@@ -405,12 +409,13 @@ COMMENT ON MATERIALIZED VIEW mo_pub.user_profiles IS
 -- The linkage of the log to the register.
 CREATE MATERIALIZED VIEW mo_pub.linkage AS
 WITH r AS (
-    SELECT * FROM mo_usage.linkage_report() WHERE identifiers > 0
+    -- every class has a row; one without identifiers is a suppressed 0
+    SELECT * FROM mo_usage.linkage_report()
 ), pub AS (
     SELECT coalesce(s.label, 'totaal') AS class,
            mo_usage.k_round(s.count) AS identifiers
     FROM (SELECT array_agg(class) AS labels, array_agg(identifiers) AS counts
-          FROM r HAVING count(*) > 0) t
+          FROM r HAVING sum(identifiers) > 0) t
     CROSS JOIN LATERAL mo_usage.suppress_one_way(t.labels, t.counts) s
 )
 SELECT p.class,
@@ -503,9 +508,12 @@ COMMENT ON VIEW mo_pub.visits_by_channel IS
 -- The figures of the study's text, one row each.
 CREATE VIEW mo_pub.key_figures AS
 SELECT m.sort_key, m.measure, m.value, m.unit
-FROM mo_pub.users_by_group u
-JOIN mo_pub.visits_by_group v
-    ON v.dimension = u.dimension AND v.category = u.category
+-- every measure has its row, suppressed (NULL) when the tables have none
+FROM (VALUES ('age_group', 'totaal')) t (dimension, category)
+LEFT JOIN mo_pub.users_by_group u
+    ON u.dimension = t.dimension AND u.category = t.category
+LEFT JOIN mo_pub.visits_by_group v
+    ON v.dimension = t.dimension AND v.category = t.category
 CROSS JOIN LATERAL (VALUES
     (1, 'users', u.users::numeric, 'persons'),
     (2, 'population', u.population, 'persons'),
@@ -516,8 +524,7 @@ CROSS JOIN LATERAL (VALUES
     (7, 'mean_visit_seconds', v.mean_visit_seconds, 'seconds'),
     (8, 'mean_pages_per_visit', v.mean_pages_per_visit, 'pages'),
     (9, 'seconds_per_page', v.seconds_per_page, 'seconds'))
-    m (sort_key, measure, value, unit)
-WHERE u.dimension = 'age_group' AND u.category = 'totaal';
+    m (sort_key, measure, value, unit);
 COMMENT ON VIEW mo_pub.key_figures IS
     'the figures of the study''s text for the whole population: users, share using, visits per user, share with one visit, time and pages per visit';
 

@@ -95,6 +95,17 @@ DECLARE
     message     text;
     detail      text;
 BEGIN
+    -- A rounding base larger than k would publish a count of k or more as
+    -- 0 (and its shares as a division by zero): refuse it before anything.
+    IF current_setting('mo_usage.rounding_base')::integer
+       > current_setting('mo_usage.k')::integer THEN
+        RAISE EXCEPTION 'mo_usage.rounding_base (%) must not be larger than mo_usage.k (%)',
+            current_setting('mo_usage.rounding_base'),
+            current_setting('mo_usage.k')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Set mo_usage.rounding_base to at most mo_usage.k, or raise mo_usage.k; nothing was refreshed.';
+    END IF;
+
     SELECT s.window_start, s.window_end INTO w_start, w_end
     FROM mo_micro.study s;
 
@@ -358,4 +369,40 @@ COMMENT ON FUNCTION mo_usage.update_visits(smallint, interval) IS
 REVOKE EXECUTE ON FUNCTION mo_usage.update_visits(smallint, interval)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mo_usage.update_visits(smallint, interval)
+    TO mo_usage_loader;
+
+-- A delivery's lines are known by their number in the source (hit.seq):
+-- take_log looks each new line up here, to reject a line delivered twice.
+CREATE INDEX ON mo_micro.hit (source_id, seq);
+
+-- Statistics for the planner.  Only a table's owner may ANALYZE it, and
+-- the microdata belong to the extension's owner: the pipeline, run by the
+-- loading role, analyses them through this function, which runs with the
+-- owner's rights and takes tables of mo_micro alone.
+CREATE FUNCTION mo_usage.analyze_microdata(VARIADIC tables regclass[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t   regclass;
+BEGIN
+    FOREACH t IN ARRAY tables LOOP
+        IF NOT EXISTS (SELECT FROM pg_class c
+                       WHERE c.oid = t
+                         AND c.relnamespace = 'mo_micro'::regnamespace
+                         AND c.relkind IN ('r', 'p')) THEN
+            RAISE EXCEPTION 'only the tables of mo_micro can be analysed here, not %', t
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        EXECUTE format('ANALYZE %s', t);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION mo_usage.analyze_microdata(regclass[]) IS
+    'ANALYZE the given tables of mo_micro with the extension owner''s rights, so that the loading role''s pipeline keeps their statistics up to date';
+
+REVOKE ALL ON FUNCTION mo_usage.analyze_microdata(regclass[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mo_usage.analyze_microdata(regclass[])
     TO mo_usage_loader;

@@ -228,13 +228,18 @@ SELECT 'visits_per_user', cls,
                           'share_of_users',
                           round(100.0 * n / (SELECT count(DISTINCT person)
                                              FROM x_pv), 2))
-FROM (SELECT coalesce(cls, 'totaal') AS cls, count(*) AS n
-      FROM (SELECT CASE WHEN count(*) >= 10 THEN '10 bezoeken of meer'
+FROM (SELECT coalesce(l.cls, 'totaal') AS cls, count(u.person) AS n
+      FROM (SELECT person,
+                   CASE WHEN count(*) >= 10 THEN '10 bezoeken of meer'
                         WHEN count(*) >= 5 THEN '5 tot 10 bezoeken'
                         WHEN count(*) = 1 THEN '1 bezoek'
                         ELSE count(*) || ' bezoeken' END AS cls
             FROM x_pv GROUP BY person) u
-      GROUP BY ROLLUP (cls)) t;
+      -- every class has a row (when there are users), those without too
+      RIGHT JOIN unnest('{1 bezoek,2 bezoeken,3 bezoeken,4 bezoeken,5 tot 10 bezoeken,10 bezoeken of meer}'::text[])
+          l (cls) ON l.cls = u.cls
+      WHERE EXISTS (SELECT FROM x_pv)
+      GROUP BY ROLLUP (l.cls)) t;
 INSERT INTO x_got
 SELECT 'visits_per_user', visits_class, to_jsonb(t)
 FROM mo_pub.visits_per_user t;
@@ -358,7 +363,10 @@ FROM (SELECT CASE WHEN p.person IS NULL THEN 'niet in register'
       FROM mo_micro.reject r JOIN x_src s ON s.source_id = r.source_id
       WHERE r.delivery = 'portal_log'
         AND r.problem IN ('invalid identifier', 'missing identifier')
-      HAVING count(*) > 0) c
+      -- every class has a row, those without identifiers too
+      UNION ALL
+      SELECT unnest('{"in register, 14 jaar of ouder","in register, jonger dan 14 jaar","in register, leeftijd onbekend",niet in register,ongeldig of ontbrekend BSN}'::text[]),
+             0, 0) c
 GROUP BY ROLLUP (class);
 INSERT INTO x_got
 SELECT 'linkage', class, to_jsonb(t) FROM mo_pub.linkage t;
