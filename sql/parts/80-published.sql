@@ -68,14 +68,32 @@ GRANT EXECUTE ON FUNCTION mo_usage.category_position(text, text)
 CREATE MATERIALIZED VIEW mo_pub.users_by_group AS
 WITH usr AS (
     SELECT DISTINCT v.person FROM mo_micro.study_visit v
+), combination AS (
+    -- the population counted once by all its groups together, then spread
+    -- over the dimensions as mo_micro.person_category does person by
+    -- person: a person is in one combination and once in each dimension,
+    -- so the sums count every person once
+    SELECT g.age_group, g.age_group_detail, g.sex, g.migration_background,
+           g.income_decile, g.social_minimum, g.municipality,
+           count(u.person) AS users, count(*) AS population
+    FROM mo_micro.person_group g
+    LEFT JOIN usr u ON u.person = g.person
+    WHERE g.in_population
+    GROUP BY g.age_group, g.age_group_detail, g.sex, g.migration_background,
+             g.income_decile, g.social_minimum, g.municipality
 ), cell AS (
-    SELECT c.dimension, c.category,
-           mo_usage.distinct_persons(u.person) AS users,
-           count(*) AS population
-    FROM mo_micro.person_category c
-    LEFT JOIN usr u ON u.person = c.person
-    WHERE c.in_population
-    GROUP BY c.dimension, c.category
+    SELECT d.dimension, d.category, sum(c.users)::bigint AS users,
+           sum(c.population)::bigint AS population
+    FROM combination c
+    CROSS JOIN LATERAL (VALUES
+        ('age_group', c.age_group),
+        ('age_group_detail', c.age_group_detail),
+        ('sex', c.sex),
+        ('migration_background', c.migration_background),
+        ('income_decile', c.income_decile),
+        ('social_minimum', c.social_minimum),
+        ('municipality', c.municipality)) d (dimension, category)
+    GROUP BY d.dimension, d.category
 ), tab AS (
     SELECT dimension, array_agg(category) AS labels,
            array_agg(users) AS users, array_agg(population) AS population

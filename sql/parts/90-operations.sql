@@ -82,6 +82,7 @@ CREATE PROCEDURE mo_usage.refresh_published(concurrent boolean DEFAULT false)
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = mo_usage, pg_catalog
+SET work_mem = '256MB'
 SET client_min_messages = warning
 AS $$
 DECLARE
@@ -231,6 +232,7 @@ CREATE FUNCTION mo_usage.update_visits(
 RETURNS TABLE (visits bigint, trails bigint, method text)
 LANGUAGE plpgsql
 SET search_path = mo_usage, pg_catalog
+SET work_mem = '256MB'
 AS $$
 DECLARE
     s           mo_micro.source%ROWTYPE;
