@@ -37,8 +37,8 @@ HINT:  Give run_pipeline the window; lines outside it are then rejected.
 
 is "$(q "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_stat_user_tables
          WHERE schemaname = 'mo_micro' AND last_analyze IS NOT NULL" -d "$db")" \
-   "hit household person person_group visit" \
-   "the loading role's pipeline analysed the five tables"
+   "hit household person person_group source visit" \
+   "the loading role's pipeline analysed the six tables it changed"
 
 is "$(PGUSER=$loader PGPASSWORD=$password \
       psql -X -q -A -t -v VERBOSITY=terse -d "$db" \
