@@ -161,5 +161,27 @@ for (const [group, subject, peers, most, text] of targets) {
       + ` | ${bad ? 'FAILED (answers differ)' : ratio <= most ? 'yes' : 'no'} |`);
 }
 p();
+p('## Answers');
+p();
+p('What each class of formulations answered (first run), to compare by eye: visits as'
+  + ' visits|pages|seconds, boundaries and group sizes as arrays, cells and parses and'
+  + ' published tables as counts and MD5 checksums.');
+p();
+p('| step | class | formulations | answer |');
+p('|---|---|---:|---|');
+for (const [group] of groups) {
+    if (!data.has(group)) continue;
+    const seen = new Map();
+    for (const [, v] of data.get(group)) {
+        const cls = v.cmp.replace(/^f1:/, '') + (v.cmp.startsWith('f1:') ? ' (count)' : '');
+        if (!seen.has(cls)) seen.set(cls, { n: 0, answer: v.runs[0].answer });
+        seen.get(cls).n++;
+    }
+    for (const [cls, { n, answer }] of seen) {
+        const a = answer.length > 160 ? `${answer.slice(0, 157)}...` : answer;
+        p(`| ${group} | ${cls} | ${n} | \`${a.replace(/\|/g, '\\|')}\` |`);
+    }
+}
+p();
 p(failed.length ? `answers: FAILED in ${failed.join('; ')}` : 'answers: all agree');
 console.log(out.join('\n'));
