@@ -90,7 +90,9 @@ function check(group, variant) {
         f1 ? r.answer.split('|')[0] : r.answer)));
     const got = [...mine][0];
     if (want.size === 1 && [...want][0] === got) {
-        const others = peers.map(([n]) => n).filter((n) => n !== variant);
+        // those that compare their first field with this class count too
+        const others = [...g.entries()]
+            .filter(([n, w]) => n !== variant && (w.cmp === cls || w.cmp === `f1:${cls}`));
         if (f1) return `same count as ${others.length ? 'the others' : cls}`;
         return others.length ? 'same' : 'one answer (nothing to compare with)';
     }
