@@ -1,6 +1,6 @@
-// bench/report.mjs SCALE RUNS DIR: the benchmark's Markdown, from what
-// bench/steps left in DIR (results.tsv, rows, version, settings,
-// duckdb-version, loadavg-before, loadavg-after).
+// bench/report.mjs SCALE RUNS DIR [PIPELINE_SCALE]: the benchmark's Markdown,
+// from what bench/steps left in DIR (results.tsv, rows, pipeline-rows,
+// version, settings, duckdb-version, loadavg-before, loadavg-after).
 //
 // For each step: every formulation's median wall-clock time over its runs,
 // the spread (fastest to slowest run), its time relative to the mo_usage
@@ -13,7 +13,8 @@
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
-const [scale, runs, dir] = process.argv.slice(2);
+const [scale, runs, dir, pscaleArg] = process.argv.slice(2);
+const pscale = pscaleArg ?? scale;
 const read = (f) => {
     try { return readFileSync(`${dir}/${f}`, 'utf8').trim(); } catch { return ''; }
 };
@@ -104,11 +105,15 @@ const p = (s = '') => out.push(s);
 const cpu = cpus()[0]?.model ?? 'unknown';
 p('# Benchmarks');
 p();
-p(`Written by \`bench/run ${scale}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC:`
-  + ` the demo week at scale ${scale}, ${runs} run${runs === '1' ? '' : 's'} of every formulation,`
+const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+const command = `bench/run ${scale} ${runs}${pscale === scale ? '' : ` ${pscale}`}`;
+p(`Written by \`${command}\` on ${when} UTC: the demo week at scale ${scale}`
+  + (pscale === scale ? '' : ` (the whole pipeline at scale ${pscale})`)
+  + `, ${runs} run${runs === '1' ? '' : 's'} of every formulation,`
   + ' in turn (one run of each, then the next round).');
 p();
-p(`- Rows: ${read('rows')}.`);
+p(`- Rows at scale ${scale}: ${read('rows') || 'not counted yet'}.`);
+if (read('pipeline-rows')) p(`- Rows of the pipeline at scale ${pscale}: ${read('pipeline-rows')}.`);
 p(`- Machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory;`
   + ` load average before ${read('loadavg-before')}, after ${read('loadavg-after')}.`);
 p(`- ${read('version')}.`);
