@@ -95,8 +95,9 @@ WITH usr AS (
         ('municipality', c.municipality)) d (dimension, category)
     GROUP BY d.dimension, d.category
 ), tab AS (
-    SELECT dimension, array_agg(category) AS labels,
-           array_agg(users) AS users, array_agg(population) AS population
+    SELECT dimension, array_agg(category ORDER BY category) AS labels,
+           array_agg(users ORDER BY category) AS users,
+           array_agg(population ORDER BY category) AS population
     FROM cell GROUP BY dimension
 ), sup AS MATERIALIZED (
     SELECT t.dimension, s.label, s.count AS users, NULL::bigint AS population
@@ -172,8 +173,8 @@ WITH v AS (
     JOIN cell c ON c.dimension = d.dimension OR c.dimension IS NULL
 ), sup AS MATERIALIZED (
     SELECT t.dimension, s.label, s.count
-    FROM (SELECT dimension, array_agg(category) AS labels,
-                 array_agg(users) AS users
+    FROM (SELECT dimension, array_agg(category ORDER BY category) AS labels,
+                 array_agg(users ORDER BY category) AS users
           FROM dim GROUP BY dimension) t
     CROSS JOIN LATERAL mo_usage.suppress_one_way(t.labels, t.users) s
 ), pub AS (
@@ -225,8 +226,8 @@ WITH cell AS (
     SELECT coalesce(s.label, 'totaal') AS visits_class,
            mo_usage.k_round(s.count) AS users
     -- every class has a row; one without users is a suppressed 0
-    FROM (SELECT array_agg(l.label) AS labels,
-                 array_agg(coalesce(c.users, 0)) AS users
+    FROM (SELECT array_agg(l.label ORDER BY l.label) AS labels,
+                 array_agg(coalesce(c.users, 0) ORDER BY l.label) AS users
           FROM unnest(mo_usage.category_labels('visits_per_user')) l (label)
           LEFT JOIN cell c ON c.visits_class = l.label
           HAVING count(c.visits_class) > 0) t
@@ -262,7 +263,8 @@ WITH cell AS (
 ), sup AS MATERIALIZED (
     -- a person's visits may fall in several classes: the true total goes in
     SELECT s.label, s.count
-    FROM (SELECT array_agg(pages_class) AS labels, array_agg(users) AS users
+    FROM (SELECT array_agg(pages_class ORDER BY pages_class) AS labels,
+                 array_agg(users ORDER BY pages_class) AS users
           FROM cell HAVING count(*) > 1) t
     CROSS JOIN LATERAL mo_usage.suppress_one_way(t.labels, t.users) s
 ), pub AS (
@@ -307,7 +309,8 @@ WITH cell AS (
     SELECT c.day, c.users, c.visits FROM cell c WHERE c.day IS NULL
 ), sup AS MATERIALIZED (
     SELECT s.label::date AS day, s.count
-    FROM (SELECT array_agg(day::text) AS labels, array_agg(users) AS users
+    FROM (SELECT array_agg(day::text ORDER BY day) AS labels,
+                 array_agg(users ORDER BY day) AS users
           FROM grid) t
     CROSS JOIN LATERAL mo_usage.suppress_one_way(t.labels, t.users) s
 ), pub AS (
@@ -356,8 +359,9 @@ WITH cell AS (
     FROM cell c WHERE c.day_kind IS NULL OR c.hour IS NULL
 ), sup AS MATERIALIZED (
     SELECT s.row_label AS day_kind, s.col_label::integer AS hour, s.count
-    FROM (SELECT array_agg(day_kind) AS rows, array_agg(hour::text) AS cols,
-                 array_agg(users) AS users
+    FROM (SELECT array_agg(day_kind ORDER BY day_kind, hour) AS rows,
+                 array_agg(hour::text ORDER BY day_kind, hour) AS cols,
+                 array_agg(users ORDER BY day_kind, hour) AS users
           FROM grid) t
     CROSS JOIN LATERAL mo_usage.suppress_two_way(t.rows, t.cols, t.users) s
 ), pub AS (
@@ -403,8 +407,9 @@ WITH profile AS (
     SELECT t.dimension, coalesce(s.row_label, 'totaal') AS category,
            coalesce(s.col_label, 'totaal') AS profile,
            mo_usage.k_round(s.count) AS users
-    FROM (SELECT dimension, array_agg(category) AS categories,
-                 array_agg(profile) AS profiles, array_agg(users) AS users
+    FROM (SELECT dimension, array_agg(category ORDER BY category, profile) AS categories,
+                 array_agg(profile ORDER BY category, profile) AS profiles,
+                 array_agg(users ORDER BY category, profile) AS users
           FROM cell GROUP BY dimension) t
     CROSS JOIN LATERAL mo_usage.suppress_two_way(t.categories, t.profiles,
                                                  t.users) s
@@ -432,7 +437,8 @@ WITH r AS (
 ), pub AS (
     SELECT coalesce(s.label, 'totaal') AS class,
            mo_usage.k_round(s.count) AS identifiers
-    FROM (SELECT array_agg(class) AS labels, array_agg(identifiers) AS counts
+    FROM (SELECT array_agg(class ORDER BY class) AS labels,
+                 array_agg(identifiers ORDER BY class) AS counts
           FROM r HAVING sum(identifiers) > 0) t
     CROSS JOIN LATERAL mo_usage.suppress_one_way(t.labels, t.counts) s
 )
