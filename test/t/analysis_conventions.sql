@@ -8,7 +8,7 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'America/New_York';
-SELECT plan(21);
+SELECT plan(24);
 
 -- Ages, as the function counts them.
 SELECT is(age_in_years('2006-03-01', '2024-02-29'), 17,
@@ -27,6 +27,19 @@ SELECT is(age_in_years('2017-06-01', '2017-02-06'), -1,
           'born after the day: a negative age');
 SELECT is(age_in_years(NULL, '2017-02-06'), NULL::integer,
           'an unknown birth date: no age');
+
+-- Age bands at every bound: a band's lower bound belongs to it.
+SELECT is(array_agg(age_group(a) ORDER BY a),
+          '{jonger dan 14 jaar,jonger dan 14 jaar,14 tot 25 jaar,14 tot 25 jaar,14 tot 25 jaar,25 tot 35 jaar,25 tot 35 jaar,35 tot 45 jaar,65 tot 75 jaar,75 jaar of ouder,75 jaar of ouder}',
+          'age bands of -1, 13, 14, 17, 24, 25, 34, 35, 74, 75, 120')
+FROM unnest('{-1,13,14,17,24,25,34,35,74,75,120}'::int[]) a;
+SELECT is(array_agg(age_group(a, true) ORDER BY a),
+          '{jonger dan 14 jaar,14 tot 18 jaar,14 tot 18 jaar,18 tot 25 jaar,18 tot 25 jaar,25 tot 35 jaar}',
+          'with detail: 13, 14, 17, 18, 24, 25')
+FROM unnest('{13,14,17,18,24,25}'::int[]) a;
+SELECT is(ARRAY[age_group(NULL), age_group(NULL, true), age_group(17, NULL)],
+          '{onbekend,onbekend,14 tot 25 jaar}',
+          'no age: onbekend; detail NULL counts as false');
 
 -- The same through the pipeline: a register of three persons, grouped on
 -- the first day of a window that starts on 29 February 2024, then of
