@@ -1,6 +1,8 @@
 // bench/report.mjs SCALE RUNS DIR [PIPELINE_SCALE]: the benchmark's Markdown,
 // from what bench/steps left in DIR (results.tsv, rows, pipeline-rows,
-// version, settings, duckdb-version, loadavg-before, loadavg-after).
+// version, settings, duckdb-version, loadavg-before, loadavg-after), and
+// from BENCH_ALSO, a directory an earlier run kept, for the steps this run
+// did not measure.
 //
 // For each step: every formulation's median wall-clock time over its runs,
 // the spread (fastest to slowest run), its time relative to the mo_usage
@@ -57,13 +59,31 @@ const targets = [
 
 // group -> variant -> { cmp, runs: [{ms, answer, peak, shared}] }, in order
 const data = new Map();
-for (const line of read('results.tsv').split('\n')) {
-    if (!line) continue;
-    const [group, variant, cmp, , ms, answer, peak, shared] = line.split('\t');
-    if (!data.has(group)) data.set(group, new Map());
-    const g = data.get(group);
-    if (!g.has(variant)) g.set(variant, { cmp, runs: [] });
-    g.get(variant).runs.push({ ms: Number(ms), answer, peak: Number(peak), shared: Number(shared) });
+function load(text, only) {
+    for (const line of text.split('\n')) {
+        if (!line) continue;
+        const [group, variant, cmp, , ms, answer, peak, shared] = line.split('\t');
+        if (only && !only(group)) continue;
+        if (!data.has(group)) data.set(group, new Map());
+        const g = data.get(group);
+        if (!g.has(variant)) g.set(variant, { cmp, runs: [] });
+        g.get(variant).runs.push({ ms: Number(ms), answer, peak: Number(peak),
+                                   shared: Number(shared) });
+    }
+}
+load(read('results.tsv'));
+
+// BENCH_ALSO: a directory that an earlier run kept (bench/steps, BENCH_KEEP);
+// its steps that this run did not measure are reported along, said so.
+const also = process.env.BENCH_ALSO;
+const readAlso = (f) => {
+    try { return readFileSync(`${also}/${f}`, 'utf8').trim(); } catch { return ''; }
+};
+const alsoGroups = [];
+if (also) {
+    const mine = new Set(data.keys());
+    load(readAlso('results.tsv'), (g) => !mine.has(g));
+    for (const g of data.keys()) if (!mine.has(g)) alsoGroups.push(g);
 }
 
 const median = (xs) => {
@@ -106,7 +126,8 @@ const cpu = cpus()[0]?.model ?? 'unknown';
 p('# Benchmarks');
 p();
 const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
-const command = `bench/run ${scale} ${runs}${pscale === scale ? '' : ` ${pscale}`}`;
+const command = (process.env.BENCH_GROUPS ? `BENCH_GROUPS='${process.env.BENCH_GROUPS}' ` : '')
+    + `bench/run ${scale} ${runs}${pscale === scale ? '' : ` ${pscale}`}`;
 p(`Written by \`${command}\` on ${when} UTC: the demo week at scale ${scale}`
   + (pscale === scale ? '' : ` (the whole pipeline at scale ${pscale})`)
   + `, ${runs} run${runs === '1' ? '' : 's'} of every formulation,`
@@ -114,6 +135,17 @@ p(`Written by \`${command}\` on ${when} UTC: the demo week at scale ${scale}`
 p();
 p(`- Rows at scale ${scale}: ${read('rows') || 'not counted yet'}.`);
 if (read('pipeline-rows')) p(`- Rows of the pipeline at scale ${pscale}: ${read('pipeline-rows')}.`);
+if (alsoGroups.length) {
+    const ac = readAlso('command');
+    const ascale = ac.split(' ').pop();
+    if (alsoGroups.includes('pipeline') && readAlso('pipeline-rows')) {
+        p(`- Rows of the pipeline at scale ${ascale}: ${readAlso('pipeline-rows')}.`);
+    }
+    p(`- Measured in an earlier run, reported along: ${alsoGroups.join(', ')}, by \`${ac}\``
+      + ` at commit ${readAlso('commit') || 'unknown'}, ${readAlso('when')} UTC, the same server`
+      + ` settings; load average before ${readAlso('loadavg-before')}, after`
+      + ` ${readAlso('loadavg-after')}.`);
+}
 p(`- Machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory;`
   + ` load average before ${read('loadavg-before')}, after ${read('loadavg-after')}.`);
 p(`- ${read('version')}.`);
