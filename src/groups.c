@@ -21,6 +21,12 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 
+/* The ten-year bands from 25, by (age - 25) / 10 */
+static const char *const decade_band[] = {
+	"25 tot 35 jaar", "35 tot 45 jaar", "45 tot 55 jaar", "55 tot 65 jaar",
+	"65 tot 75 jaar"
+};
+
 /*
  * mo_usage.age_group(age integer, detail boolean DEFAULT false)
  *		RETURNS text
@@ -32,27 +38,18 @@ mo_age_group(PG_FUNCTION_ARGS)
 {
 	bool		detail = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
 	int32		age;
-	int32		low;
-	char		band[32];
+	const char *band;
 
 	if (PG_ARGISNULL(0))
-		PG_RETURN_TEXT_P(cstring_to_text("onbekend"));
-	age = PG_GETARG_INT32(0);
-
-	if (age < 14)
-		PG_RETURN_TEXT_P(cstring_to_text("jonger dan 14 jaar"));
-	if (age < 25)
-	{
-		if (!detail)
-			PG_RETURN_TEXT_P(cstring_to_text("14 tot 25 jaar"));
-		PG_RETURN_TEXT_P(cstring_to_text(age < 18 ? "14 tot 18 jaar"
-										 : "18 tot 25 jaar"));
-	}
-	if (age >= 75)
-		PG_RETURN_TEXT_P(cstring_to_text("75 jaar of ouder"));
-
-	/* 25 to 74: ten-year bands from 25 */
-	low = (age + 5) / 10 * 10 - 5;
-	snprintf(band, sizeof(band), "%d tot %d jaar", low, low + 10);
+		band = "onbekend";
+	else if ((age = PG_GETARG_INT32(0)) < 14)
+		band = "jonger dan 14 jaar";
+	else if (age < 25)
+		band = !detail ? "14 tot 25 jaar" :
+			age < 18 ? "14 tot 18 jaar" : "18 tot 25 jaar";
+	else if (age >= 75)
+		band = "75 jaar of ouder";
+	else
+		band = decade_band[(age - 25) / 10];
 	PG_RETURN_TEXT_P(cstring_to_text(band));
 }

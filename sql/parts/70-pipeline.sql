@@ -790,9 +790,9 @@ BEGIN
                 WHEN h.below_social_minimum THEN 'onder sociaal minimum'
                 ELSE 'niet onder sociaal minimum' END,
            coalesce(p.municipality, 'onbekend')
-    -- OFFSET 0 keeps the age a column of its own, so that age_group(),
-    -- which reads it several times, is inlined instead of called per row
-    -- a birth date after the first day gives no age: onbekend, counted
+    -- OFFSET 0 keeps the age a column of its own, computed once a row for
+    -- its three uses; a birth date after the first day gives no age:
+    -- onbekend, counted
     FROM (SELECT p.*,
                  CASE WHEN p.birth_date <= first_day
                       THEN age_in_years(p.birth_date, first_day) END AS age
