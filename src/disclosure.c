@@ -75,6 +75,7 @@
  */
 #include "postgres.h"
 
+#include "access/detoast.h"
 #include "catalog/pg_type.h"
 #include "common/int.h"
 #include "fmgr.h"
@@ -706,11 +707,71 @@ mo_person_set_count(PG_FUNCTION_ARGS)
  *
  * Whether the person is in the set (the operator @>).
  */
+/*
+ * The sets a call site probes, when they were stored out of line (a set
+ * large enough to matter always is): each detoasted once and kept in
+ * fn_extra with the TOAST pointer it came from.  A stored value never
+ * changes, so the same pointer is the same set; probing a stored set for
+ * every row of a table then costs a lookup a row, not a fetch of the whole
+ * set a row.  A few sets are kept, so that a join probing each row against
+ * some stored sets in turn does not fetch them again and again; past that,
+ * the oldest is dropped.
+ */
+#define PS_PROBE_SETS	4
+
+typedef struct PersonSetProbe
+{
+	int			next;			/* the slot to take for a new set */
+	struct varatt_external pointer[PS_PROBE_SETS];
+	PersonSet  *set[PS_PROBE_SETS];
+} PersonSetProbe;
+
+static PersonSet *
+person_set_probed(FunctionCallInfo fcinfo)
+{
+	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(0);
+	PersonSetProbe *probe = (PersonSetProbe *) fcinfo->flinfo->fn_extra;
+	struct varatt_external pointer;
+	MemoryContext old;
+	int			i;
+
+	if (!VARATT_IS_EXTERNAL_ONDISK(raw))
+		return person_set_arg(fcinfo, 0);
+
+	VARATT_EXTERNAL_GET_POINTER(pointer, raw);
+	if (probe == NULL)
+	{
+		probe = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+									   sizeof(PersonSetProbe));
+		fcinfo->flinfo->fn_extra = probe;
+	}
+	for (i = 0; i < PS_PROBE_SETS; i++)
+	{
+		if (probe->set[i] != NULL &&
+			memcmp(&probe->pointer[i], &pointer, sizeof(pointer)) == 0)
+			return probe->set[i];
+	}
+
+	i = probe->next;
+	probe->next = (i + 1) % PS_PROBE_SETS;
+	if (probe->set[i] != NULL)
+	{
+		pfree(probe->set[i]);
+		probe->set[i] = NULL;
+	}
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	probe->set[i] = (PersonSet *) detoast_attr(raw);
+	MemoryContextSwitchTo(old);
+	Assert(PointerIsAligned(probe->set[i], int64));
+	probe->pointer[i] = pointer;
+	return probe->set[i];
+}
+
 PG_FUNCTION_INFO_V1(mo_person_set_contains);
 Datum
 mo_person_set_contains(PG_FUNCTION_ARGS)
 {
-	PersonSet  *set = person_set_arg(fcinfo, 0);
+	PersonSet  *set = person_set_probed(fcinfo);
 
 	PG_RETURN_BOOL(person_set_has(set, PG_GETARG_INT64(1)));
 }
