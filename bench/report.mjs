@@ -1,7 +1,7 @@
 // bench/report.mjs SCALE RUNS DIR [PIPELINE_SCALE]: the benchmark's Markdown,
 // from what bench/steps left in DIR (results.tsv, rows, pipeline-rows,
 // version, settings, duckdb-version, loadavg-before, loadavg-after), and
-// from BENCH_ALSO, a directory an earlier run kept, for the steps this run
+// from BENCH_ALSO, directories earlier runs kept, for the steps this run
 // did not measure.
 //
 // For each step: every formulation's median wall-clock time over its runs,
@@ -73,17 +73,19 @@ function load(text, only) {
 }
 load(read('results.tsv'));
 
-// BENCH_ALSO: a directory that an earlier run kept (bench/steps, BENCH_KEEP);
-// its steps that this run did not measure are reported along, said so.
-const also = process.env.BENCH_ALSO;
-const readAlso = (f) => {
-    try { return readFileSync(`${also}/${f}`, 'utf8').trim(); } catch { return ''; }
+// BENCH_ALSO: directories that earlier runs kept (bench/steps, BENCH_KEEP),
+// separated by ':'; the steps of each that no run before it in the list
+// (this one first) measured are reported along, said so.
+const also = (process.env.BENCH_ALSO ?? '').split(':').filter((d) => d);
+const readIn = (d, f) => {
+    try { return readFileSync(`${d}/${f}`, 'utf8').trim(); } catch { return ''; }
 };
-const alsoGroups = [];
-if (also) {
-    const mine = new Set(data.keys());
-    load(readAlso('results.tsv'), (g) => !mine.has(g));
-    for (const g of data.keys()) if (!mine.has(g)) alsoGroups.push(g);
+const alsoRuns = [];
+for (const d of also) {
+    const before = new Set(data.keys());
+    load(readIn(d, 'results.tsv'), (g) => !before.has(g));
+    const added = [...data.keys()].filter((g) => !before.has(g));
+    if (added.length) alsoRuns.push({ dir: d, groups: added });
 }
 
 const median = (xs) => {
@@ -135,16 +137,16 @@ p(`Written by \`${command}\` on ${when} UTC: the demo week at scale ${scale}`
 p();
 p(`- Rows at scale ${scale}: ${read('rows') || 'not counted yet'}.`);
 if (read('pipeline-rows')) p(`- Rows of the pipeline at scale ${pscale}: ${read('pipeline-rows')}.`);
-if (alsoGroups.length) {
-    const ac = readAlso('command');
+for (const { dir: d, groups: gs } of alsoRuns) {
+    const ac = readIn(d, 'command');
     const ascale = ac.split(' ').pop();
-    if (alsoGroups.includes('pipeline') && readAlso('pipeline-rows')) {
-        p(`- Rows of the pipeline at scale ${ascale}: ${readAlso('pipeline-rows')}.`);
+    if (gs.includes('pipeline') && readIn(d, 'pipeline-rows')) {
+        p(`- Rows of the pipeline at scale ${ascale}: ${readIn(d, 'pipeline-rows')}.`);
     }
-    p(`- Measured in an earlier run, reported along: ${alsoGroups.join(', ')}, by \`${ac}\``
-      + ` at commit ${readAlso('commit') || 'unknown'}, ${readAlso('when')} UTC, the same server`
-      + ` settings; load average before ${readAlso('loadavg-before')}, after`
-      + ` ${readAlso('loadavg-after')}.`);
+    p(`- Measured in an earlier run, reported along: ${gs.join(', ')}, by \`${ac}\``
+      + ` at commit ${readIn(d, 'commit') || 'unknown'}, ${readIn(d, 'when')} UTC, the same server`
+      + ` settings; load average before ${readIn(d, 'loadavg-before')}, after`
+      + ` ${readIn(d, 'loadavg-after')}.`);
 }
 p(`- Machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory;`
   + ` load average before ${read('loadavg-before')}, after ${read('loadavg-after')}.`);
