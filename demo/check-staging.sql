@@ -50,14 +50,8 @@ SELECT 1 / 0 AS study_is_not_set;
 SET client_min_messages = warning;
 SET work_mem = '512MB';
 
--- The published figures.
-\set pubfile :study '/published-figures.csv'
-\set pubtext `cat :'pubfile'`
-CREATE TEMP TABLE ck_pub AS
-SELECT f[1] AS figure, f[2] AS grp, f[3] AS measure, f[4] AS value
-FROM regexp_split_to_table(:'pubtext', E'\n') WITH ORDINALITY AS l(line, n),
-     regexp_match(line, '^([^,]*),([^,]*),([^,]*),([^,]*),') AS f
-WHERE n > 1;
+-- The published figures, and the table of results (fig_pub, fig_result).
+\ir figures-begin.sql
 
 \set ws '''2017-02-06 00:00 Europe/Amsterdam''::timestamptz'
 \set we '''2017-02-13 00:00 Europe/Amsterdam''::timestamptz'
@@ -207,45 +201,32 @@ FROM ck_visit v
 JOIN ck_pop p USING (id)
 WHERE v.start_ts >= :ws AND v.start_ts < :we;
 
--- Figures: (figure, group, measure) as published, measured, tolerance.
-CREATE TEMP TABLE ck_result (
-    sort      serial,
-    figure    text,
-    grp       text,
-    measure   text,
-    claim     text,         -- the published claim, when not in the file
-    measured  numeric,
-    tolerance numeric,      -- absolute; NULL: ok holds the rule's outcome
-    shown     text,         -- the measured value in words
-    ok        boolean
-);
-
-INSERT INTO ck_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'fig1', band, 'share_of_users',
        round(100.0 * users / sum(users) OVER (), 2), 0.5
 FROM ck_group WHERE band IS NOT NULL ORDER BY band;
 
-INSERT INTO ck_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'fig1', band, 'share_of_population',
        round(100.0 * persons / sum(persons) OVER (), 2), 0.1
 FROM ck_group WHERE band IS NOT NULL ORDER BY band;
 
-INSERT INTO ck_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'fig2', pub.grp, 'pct_using', round(100.0 * g.users / g.persons, 2), 1
 FROM ck_group g
-JOIN ck_pub pub ON pub.figure = 'fig2'
+JOIN fig_pub pub ON pub.figure = 'fig2'
     AND substring(pub.grp FROM '^[0-9]+')::int = g.decile
 ORDER BY g.decile;
 
-INSERT INTO ck_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'fig3', g, 'mean_visit_seconds', round(avg(seconds), 1),
-       0.05 * (SELECT value::numeric FROM ck_pub
+       0.05 * (SELECT value::numeric FROM fig_pub
                WHERE figure = 'fig3' AND grp = g)
 FROM (SELECT coalesce(young, band) AS g, seconds FROM ck_pv) v
 GROUP BY g ORDER BY g;
 
 -- Users per 1.0 scale (the register's persons / 17,081,507).
-INSERT INTO ck_result (figure, grp, measure, measured, tolerance, shown)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance, shown)
 SELECT 'text', 'all', 'unique_users_week', round(g.users / s.scale),
        0.02 * 1300000,
        format('%s at scale %s: %s', g.users, round(s.scale, 4),
@@ -254,21 +235,21 @@ FROM ck_group g,
      (SELECT count(*) / 17081507.0 AS scale FROM ck_person) s
 WHERE g.grouping = 31;
 
-INSERT INTO ck_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'text', 'all', 'pct_users_one_visit',
        round(100.0 * one_visit / users, 2), 1
 FROM ck_group WHERE grouping = 31;
 
-INSERT INTO ck_result (figure, grp, measure, measured, ok)
+INSERT INTO fig_result (figure, grp, measure, measured, ok)
 SELECT 'text', 'all', 'mean_visit_seconds', round(avg(seconds), 1),
        avg(seconds) BETWEEN 180 AND 200
 FROM ck_pv;
 
-INSERT INTO ck_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'text', 'all', 'mean_pages_per_visit', round(avg(pages), 2), 0.5
 FROM ck_pv;
 
-INSERT INTO ck_result (figure, grp, measure, shown, ok)
+INSERT INTO fig_result (figure, grp, measure, shown, ok)
 SELECT 'text', 'weekday', 'most_users',
        string_agg(to_char(day, 'FMday') || ' ' || users, ', ' ORDER BY day),
        (array_agg(to_char(day, 'FMday') ORDER BY users DESC))[1] = 'tuesday'
@@ -285,7 +266,7 @@ FROM (SELECT d.day, count(DISTINCT v.id) AS users
 -- Login hours: weekend logins mostly 09:00-15:00, weekday ones spread
 -- over the day and the evening (the rule: weekend 09-15 at least 50 %,
 -- weekday 09-15 under 50 % and weekday 18-24 at least 20 %).
-INSERT INTO ck_result (figure, grp, measure, shown, ok)
+INSERT INTO fig_result (figure, grp, measure, shown, ok)
 SELECT 'text', 'weekend', 'login_hours',
        format('weekend 09-15 %s %%, weekday 09-15 %s %%, '
               'weekday 18-24 %s %%',
@@ -303,14 +284,14 @@ FROM (SELECT 100.0 * avg((h BETWEEN 9 AND 14)::int) FILTER (WHERE weekend)
             FROM ck_visit
             WHERE login) x) s;
 
-INSERT INTO ck_result (figure, grp, measure, shown, ok)
+INSERT INTO fig_result (figure, grp, measure, shown, ok)
 SELECT 'text', 'sex', 'mean_visit_seconds',
        format('men %s s, women %s s', round(m, 1), round(f, 1)), m > f
 FROM (SELECT avg(seconds) FILTER (WHERE sex = 'M') AS m,
              avg(seconds) FILTER (WHERE sex = 'F') AS f
       FROM ck_pv) s;
 
-INSERT INTO ck_result (figure, grp, measure, shown, ok)
+INSERT INTO fig_result (figure, grp, measure, shown, ok)
 SELECT 'text', 'period', 'observation_week',
        first_day || '/' || last_day,
        first_day = :day0 AND last_day = :day0 + 6
@@ -321,7 +302,7 @@ FROM (SELECT (min(start_ts) AT TIME ZONE 'Europe/Amsterdam')::date
 
 -- The study's text: who use the portal less than their counterparts
 -- (percent of persons aged 14 or more who are users).
-INSERT INTO ck_result (figure, grp, measure, claim, shown, ok)
+INSERT INTO fig_result (figure, grp, measure, claim, shown, ok)
 SELECT 'text', c.grp, 'pct_using', c.a || ' < ' || c.b,
        format('%s %s %%, %s %s %%', c.a, round(pa, 2), c.b, round(pb, 2)),
        pa < pb
@@ -345,7 +326,7 @@ FROM (VALUES ('sex', 'women', 'men', 'F', 'M'),
                                      ELSE mig IS NOT NULL END) g) s;
 
 -- What else the delivery holds, for the linkage report (no tolerance).
-INSERT INTO ck_result (figure, grp, measure, shown)
+INSERT INTO fig_result (figure, grp, measure, shown)
 SELECT 'delivery', 'log', 'lines',
        format('%s lines: %s with an invalid BSN (%s %%), %s with a valid BSN '
               'outside the register (%s %%), %s with 8 digits',
@@ -359,7 +340,7 @@ SELECT 'delivery', 'log', 'lines',
               sum(lines) FILTER (WHERE length(raw) = 8))
 FROM ck_id;
 
-INSERT INTO ck_result (figure, grp, measure, shown)
+INSERT INTO fig_result (figure, grp, measure, shown)
 SELECT 'delivery', 'visits', 'channel and logout',
        format('%s visits: %s %% on the app, %s %% end with a logout, '
               '%s %% of one page',
@@ -369,33 +350,5 @@ SELECT 'delivery', 'visits', 'channel and logout',
               round(100.0 * avg((pages = 1)::int), 1))
 FROM ck_pv;
 
-CREATE TEMP TABLE ck_verdict AS
-SELECT r.*, p.value AS published,
-       CASE WHEN r.tolerance IS NOT NULL
-            THEN abs(r.measured - p.value::numeric) <= r.tolerance * :slack
-            ELSE r.ok
-       END AS within
-FROM ck_result r
-LEFT JOIN ck_pub p USING (figure, grp, measure);
-
-\pset null ''
-\pset footer off
-SELECT figure, grp AS "group", measure,
-       coalesce(published, claim) AS published,
-       coalesce(shown, measured::text) AS measured,
-       CASE WHEN tolerance IS NOT NULL
-            THEN '+- ' || round(tolerance * :slack, 2)
-            WHEN figure = 'text' AND measure = 'mean_visit_seconds'
-                 AND grp = 'all' THEN '180 .. 200'
-       END AS tolerance,
-       CASE WHEN figure = 'delivery' THEN ''
-            WHEN within THEN 'yes'
-            ELSE 'NO'
-       END AS within
-FROM ck_verdict
-ORDER BY sort;
-
-SELECT format('%s of %s figures within tolerance',
-              count(*) FILTER (WHERE within), count(*)) AS summary
-FROM ck_verdict
-WHERE figure <> 'delivery';
+\set missing ''
+\ir figures-verdict.sql

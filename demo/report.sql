@@ -37,76 +37,58 @@ SELECT 1 / 0 AS study_is_not_set;
 
 SET client_min_messages = warning;
 
--- The published figures.
-\set pubfile :study '/published-figures.csv'
-\set pubtext `cat :'pubfile'`
-CREATE TEMP TABLE rp_pub AS
-SELECT f[1] AS figure, f[2] AS grp, f[3] AS measure, f[4] AS value
-FROM regexp_split_to_table(:'pubtext', E'\n') WITH ORDINALITY AS l(line, n),
-     regexp_match(line, '^([^,]*),([^,]*),([^,]*),([^,]*),') AS f
-WHERE n > 1;
-
-CREATE TEMP TABLE rp_result (
-    sort      serial,
-    figure    text,
-    grp       text,
-    measure   text,
-    claim     text,         -- the published claim, when not in the file
-    measured  numeric,
-    tolerance numeric,      -- absolute; NULL: ok holds the rule's outcome
-    shown     text,         -- the measured value in words
-    ok        boolean
-);
+-- The published figures, and the table of results (fig_pub, fig_result).
+\ir figures-begin.sql
 
 -- Figure 1: users and population by age group.
-INSERT INTO rp_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'fig1', age_group, 'share_of_users', share_of_users, 0.5
 FROM mo_pub.users_by_age_group
-WHERE age_group IN (SELECT grp FROM rp_pub WHERE figure = 'fig1')
+WHERE age_group IN (SELECT grp FROM fig_pub WHERE figure = 'fig1')
 ORDER BY sort_key;
 
-INSERT INTO rp_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'fig1', age_group, 'share_of_population', share_of_population, 0.1
 FROM mo_pub.users_by_age_group
-WHERE age_group IN (SELECT grp FROM rp_pub WHERE figure = 'fig1')
+WHERE age_group IN (SELECT grp FROM fig_pub WHERE figure = 'fig1')
 ORDER BY sort_key;
 
 -- Figure 2: percent using by income decile group.
-INSERT INTO rp_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'fig2', income_decile, 'pct_using', pct_using, 1
 FROM mo_pub.users_by_income_decile
-WHERE income_decile IN (SELECT grp FROM rp_pub WHERE figure = 'fig2')
+WHERE income_decile IN (SELECT grp FROM fig_pub WHERE figure = 'fig2')
 ORDER BY sort_key;
 
 -- Figure 3: mean time per visit by age group.
-INSERT INTO rp_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'fig3', v.age_group, 'mean_visit_seconds', v.mean_visit_seconds,
        0.05 * p.value::numeric
 FROM mo_pub.visits_by_age_group v
-JOIN rp_pub p ON p.figure = 'fig3' AND p.grp = v.age_group
+JOIN fig_pub p ON p.figure = 'fig3' AND p.grp = v.age_group
 ORDER BY v.sort_key;
 
 -- The text: users at scale 1, one visit, time and pages per visit.
-INSERT INTO rp_result (figure, grp, measure, measured, tolerance, shown)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance, shown)
 SELECT 'text', 'all', 'unique_users_week', round(value / :scale),
        0.02 * 1300000,
        format('%s at scale %s: %s', value, :scale, round(value / :scale))
 FROM mo_pub.key_figures WHERE measure = 'users';
 
-INSERT INTO rp_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'text', 'all', 'pct_users_one_visit', value, 1
 FROM mo_pub.key_figures WHERE measure = 'pct_users_one_visit';
 
-INSERT INTO rp_result (figure, grp, measure, measured, ok)
+INSERT INTO fig_result (figure, grp, measure, measured, ok)
 SELECT 'text', 'all', 'mean_visit_seconds', value, value BETWEEN 180 AND 200
 FROM mo_pub.key_figures WHERE measure = 'mean_visit_seconds';
 
-INSERT INTO rp_result (figure, grp, measure, measured, tolerance)
+INSERT INTO fig_result (figure, grp, measure, measured, tolerance)
 SELECT 'text', 'all', 'mean_pages_per_visit', value, 0.5
 FROM mo_pub.key_figures WHERE measure = 'mean_pages_per_visit';
 
 -- Users by day of the week: Tuesday the most, Sunday the fewest.
-INSERT INTO rp_result (figure, grp, measure, shown, ok)
+INSERT INTO fig_result (figure, grp, measure, shown, ok)
 SELECT 'text', 'weekday', 'most_users',
        string_agg(weekday || ' ' || coalesce(users::text, 'suppressed'), ', '
                   ORDER BY day),
@@ -116,7 +98,7 @@ FROM mo_pub.users_by_day;
 
 -- Hours: the share of the visits of each kind of day that start between
 -- 09:00 and 15:00, and from 18:00.
-INSERT INTO rp_result (figure, grp, measure, shown, ok)
+INSERT INTO fig_result (figure, grp, measure, shown, ok)
 SELECT 'text', 'weekend', 'login_hours',
        format('visits starting 09-15: weekend %s %%, weekday %s %%; '
               'from 18: weekday %s %%, weekend %s %%',
@@ -132,21 +114,21 @@ FROM (SELECT sum(share_of_visits) FILTER (WHERE day_kind = 'weekend'
                                           AND hour >= 18) AS we18
       FROM mo_pub.visits_by_hour) h;
 
-INSERT INTO rp_result (figure, grp, measure, shown, ok)
+INSERT INTO fig_result (figure, grp, measure, shown, ok)
 SELECT 'text', 'sex', 'mean_visit_seconds',
        format('men %s s, women %s s', m, f), m > f
 FROM (SELECT max(mean_visit_seconds) FILTER (WHERE sex = 'man') AS m,
              max(mean_visit_seconds) FILTER (WHERE sex = 'vrouw') AS f
       FROM mo_pub.visits_by_sex) s;
 
-INSERT INTO rp_result (figure, grp, measure, shown, ok)
+INSERT INTO fig_result (figure, grp, measure, shown, ok)
 SELECT 'text', 'period', 'observation_week',
        min(day) || '/' || max(day),
        min(day) = '2017-02-06' AND max(day) = '2017-02-12'
 FROM mo_pub.users_by_day;
 
 -- Who use the portal less than their counterparts (percent using).
-INSERT INTO rp_result (figure, grp, measure, claim, shown, ok)
+INSERT INTO fig_result (figure, grp, measure, claim, shown, ok)
 SELECT 'text', c.grp, 'pct_using', c.a || ' < ' || c.b,
        format('%s %s %%, %s %s %%', c.a, pa, c.b, pb), pa < pb
 FROM (VALUES
@@ -165,33 +147,11 @@ FROM (VALUES
               FROM mo_pub.users_by_group u
               WHERE u.dimension = c.dimension) s;
 
-CREATE TEMP TABLE rp_verdict AS
-SELECT r.*, p.value AS published,
-       CASE WHEN r.tolerance IS NOT NULL
-            THEN abs(r.measured - p.value::numeric) <= r.tolerance
-            ELSE r.ok
-       END AS within
-FROM rp_result r
-LEFT JOIN rp_pub p USING (figure, grp, measure);
-
-\pset null ''
-\pset footer off
 \echo
 \echo 'The study''s figures from the published views (mo_pub), beside the published values:'
-SELECT figure, grp AS "group", measure,
-       coalesce(published, claim) AS published,
-       coalesce(shown, measured::text, 'suppressed') AS measured,
-       CASE WHEN tolerance IS NOT NULL THEN '+- ' || round(tolerance, 2)
-            WHEN figure = 'text' AND measure = 'mean_visit_seconds'
-                 AND grp = 'all' THEN '180 .. 200'
-       END AS tolerance,
-       CASE WHEN within THEN 'yes' ELSE 'NO' END AS within
-FROM rp_verdict
-ORDER BY sort;
-
-SELECT format('%s of %s figures within tolerance',
-              count(*) FILTER (WHERE within), count(*)) AS summary
-FROM rp_verdict;
+\set slack 1
+\set missing suppressed
+\ir figures-verdict.sql
 
 -- The data of the three figures, published beside measured, for gnuplot.
 \if :{?out}
@@ -208,19 +168,19 @@ SELECT '"' || regexp_replace(regexp_replace(r.grp, ' jaar of ouder$', '+'),
        coalesce(max(r.measured) FILTER (WHERE r.measure = 'share_of_users')::text, 'NaN'),
        max(p.value::numeric) FILTER (WHERE r.measure = 'share_of_population'),
        coalesce(max(r.measured) FILTER (WHERE r.measure = 'share_of_population')::text, 'NaN')
-FROM rp_verdict r JOIN rp_pub p USING (figure, grp, measure)
+FROM fig_verdict r JOIN fig_pub p USING (figure, grp, measure)
 WHERE r.figure = 'fig1'
 GROUP BY r.grp ORDER BY min(r.sort);
 \o :f2
 SELECT '"' || regexp_replace(r.grp, '^([0-9]+)e.*$', '\1') || '"', p.value,
        coalesce(r.measured::text, 'NaN')
-FROM rp_verdict r JOIN rp_pub p USING (figure, grp, measure)
+FROM fig_verdict r JOIN fig_pub p USING (figure, grp, measure)
 WHERE r.figure = 'fig2' ORDER BY r.sort;
 \o :f3
 SELECT '"' || regexp_replace(regexp_replace(r.grp, ' jaar of ouder$', '+'),
                              ' jaar$', '') || '"',
        p.value, coalesce(r.measured::text, 'NaN')
-FROM rp_verdict r JOIN rp_pub p USING (figure, grp, measure)
+FROM fig_verdict r JOIN fig_pub p USING (figure, grp, measure)
 WHERE r.figure = 'fig3' ORDER BY r.sort;
 \o
 \endif
