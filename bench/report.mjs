@@ -144,8 +144,10 @@ for (const { dir: d, groups: gs } of alsoRuns) {
         p(`- Rows of the pipeline at scale ${ascale}: ${readIn(d, 'pipeline-rows')}.`);
     }
     p(`- Measured in an earlier run, reported along: ${gs.join(', ')}, by \`${ac}\``
-      + ` at commit ${readIn(d, 'commit') || 'unknown'}, ${readIn(d, 'when')} UTC, the same server`
-      + ` settings; load average before ${readIn(d, 'loadavg-before')}, after`
+      + ` at commit ${readIn(d, 'commit') || 'unknown'}, ${readIn(d, 'when')} UTC, `
+      + (readIn(d, 'settings') === read('settings') ? 'the same server settings'
+          : `server settings ${readIn(d, 'settings').split('\n').join(', ') || 'not kept'}`)
+      + `; load average before ${readIn(d, 'loadavg-before')}, after`
       + ` ${readIn(d, 'loadavg-after')}.`);
 }
 p(`- Machine: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory;`

@@ -703,11 +703,6 @@ mo_person_set_count(PG_FUNCTION_ARGS)
 }
 
 /*
- * person_set_contains(person_set, bigint) returns boolean
- *
- * Whether the person is in the set (the operator @>).
- */
-/*
  * The sets a call site probes, when they were stored out of line (a set
  * large enough to matter always is): each detoasted once and kept in
  * fn_extra with the TOAST pointer it came from.  A stored value never
@@ -767,6 +762,11 @@ person_set_probed(FunctionCallInfo fcinfo)
 	return probe->set[i];
 }
 
+/*
+ * person_set_contains(person_set, bigint) returns boolean
+ *
+ * Whether the person is in the set (the operator @>).
+ */
 PG_FUNCTION_INFO_V1(mo_person_set_contains);
 Datum
 mo_person_set_contains(PG_FUNCTION_ARGS)

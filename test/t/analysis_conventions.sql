@@ -8,7 +8,7 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'America/New_York';
-SELECT plan(24);
+SELECT plan(25);
 
 -- Ages, as the function counts them.
 SELECT is(age_in_years('2006-03-01', '2024-02-29'), 17,
@@ -40,6 +40,11 @@ FROM unnest('{13,14,17,18,24,25}'::int[]) a;
 SELECT is(ARRAY[age_group(NULL), age_group(NULL, true), age_group(17, NULL)],
           '{onbekend,onbekend,14 tot 25 jaar}',
           'no age: onbekend; detail NULL counts as false');
+SELECT is((SELECT count(*) FROM generate_series(-1, 130) a
+           WHERE NOT age_group(a) = ANY (category_labels('age_group'))
+              OR NOT age_group(a, true) = ANY (category_labels('age_group_detail'))),
+          0::bigint,
+          'every band of every age is a label the published tables know');
 
 -- The same through the pipeline: a register of three persons, grouped on
 -- the first day of a window that starts on 29 February 2024, then of
