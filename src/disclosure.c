@@ -27,8 +27,18 @@
  * the leader as is and that Citus nodes exchange as text or binary.  The
  * slot value 0 marks an empty slot, so the person 0 is kept in a flag.
  * Invariants: capacity is 0 or a power of 2; count = occupied slots +
- * has_zero; count stays at most 3/4 of the capacity.  The aggregates work
- * like this:
+ * has_zero; count stays at most 3/4 of the capacity.
+ *
+ * A person's home slot is read off the top bits of the person itself
+ * (in signed order), so that the slots keep the persons in ascending
+ * order, cluster by cluster: pseudonyms are uniform already, and a table
+ * read in person order then probes the set from its start to its end, one
+ * cache line after the next, instead of jumping about a set of many
+ * megabytes.  Persons that are not uniform (small sequential numbers, say)
+ * would pile up in a few slots; the set counts the slots its insertions
+ * step over, and once that is more than a few a person it lays itself out
+ * again, for good, by a hash of the person ("mixed").  The aggregates
+ * work like this:
  *
  *	  1. The initial state is the empty set '{}', copied into every group.
  *	  2. Each row inserts its person into the state in place and returns the
@@ -38,9 +48,12 @@
  *	  3. A set that would become fuller than 3/4 is rebuilt at twice the
  *		 capacity in the per-row memory and returned; nodeAgg.c copies that
  *		 into the aggregate's memory and frees the old state.  Growth is
- *		 geometric, so the copies cost O(1) per person.
+ *		 geometric, so the copies cost O(1) per person.  A set laid out by
+ *		 hash instead (see above) is rebuilt in the same way, once.
  *	  4. The combine function inserts the second set into the first: a
- *		 person seen by two workers counts once.
+ *		 person seen by two workers counts once.  It reads the second set
+ *		 slot by slot, so in a set in order the insertions move through
+ *		 the first set from its start to its end as well.
  *	  5. The final function compares the number of persons with k.
  *
  * Secondary suppression.  Published totals let a reader subtract: in a
@@ -82,6 +95,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -114,8 +128,11 @@ typedef struct PersonSet
 	int32		vl_len_;		/* varlena header (do not touch directly) */
 	int32		k;				/* k given to the aggregate, 0 if none */
 	int32		capacity;		/* number of slots: 0 or a power of 2 */
-	int32		has_zero;		/* 1 when the person 0 is in the set */
+	int16		has_zero;		/* 1 when the person 0 is in the set */
+	int16		mixed;			/* 1: home slots by person_hash(), 0: by order */
 	int64		count;			/* distinct persons in the set */
+	int64		puts;			/* persons put in since the set was laid out */
+	int64		steps;			/* occupied slots those puts stepped over */
 	int64		slots[FLEXIBLE_ARRAY_MEMBER];	/* 0: an empty slot */
 } PersonSet;
 
@@ -126,6 +143,14 @@ typedef struct PersonSet
 #define PS_MAX_CAPACITY (1 << 26)
 /* Most persons a set of cap slots may hold */
 #define PS_LIMIT(cap)	((int64) (cap) / 4 * 3)
+/*
+ * Most slots that n puts into a set in order may step over before it is
+ * laid out by hash.  Uniform persons step over 1.5 slots a person at the
+ * fullest (3/4), in any order of arrival (with linear probing the total is
+ * the same for every order), persons that are there already fewer; so only
+ * persons that pile up reach 4 a put.
+ */
+#define PS_STEP_LIMIT(n)	(4 * (n) + 4096)
 
 /* The status of a cell after suppression */
 #define CELL_PUBLISHED	0
@@ -149,9 +174,9 @@ typedef struct CellGrid
 
 
 /*
- * Mixes the bits of a person into a slot number: the finaliser of
- * MurmurHash3, a bijection, so that sequential persons spread over the
- * table as well as random pseudonyms do.
+ * Mixes the bits of a person: the finaliser of MurmurHash3, a bijection, so
+ * that sequential persons spread over the slots as well as random
+ * pseudonyms do.
  */
 static inline uint64
 person_hash(int64 person)
@@ -164,6 +189,22 @@ person_hash(int64 person)
 	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
 	h ^= h >> 33;
 	return h;
+}
+
+/*
+ * The home slot of a person in a set of more than 0 slots: the top bits of
+ * the person with its sign bit flipped (so that slot order is the order of
+ * bigint), or of its hash in a mixed set.
+ */
+static inline uint32
+person_home(const PersonSet *set, int64 person)
+{
+	uint64		h;
+
+	Assert(set->capacity > 0);
+	h = set->mixed ? person_hash(person) :
+		(uint64) person ^ (UINT64CONST(1) << 63);
+	return (uint32) (h >> (64 - pg_leftmost_one_pos32((uint32) set->capacity)));
 }
 
 /* An empty person set with the given number of slots, in current memory */
@@ -188,6 +229,7 @@ person_set_check(const PersonSet *set)
 	Assert(set->capacity == 0 ||
 		   (set->capacity & (set->capacity - 1)) == 0);
 	Assert(set->has_zero == 0 || set->has_zero == 1);
+	Assert(set->mixed == 0 || set->mixed == 1);
 	Assert(set->k >= 0 && set->k <= MO_K_MAX);
 	for (int32 i = 0; i < set->capacity; i++)
 		used += (set->slots[i] != 0);
@@ -206,25 +248,32 @@ static inline void
 person_set_put(PersonSet *set, int64 person)
 {
 	uint32		mask = (uint32) set->capacity - 1;
-	uint32		i = (uint32) person_hash(person) & mask;
+	uint32		i = person_home(set, person);
+	int64		steps = 0;
 
 	Assert(person != 0 && set->count < set->capacity);
+	set->puts++;
 	while (set->slots[i] != 0)
 	{
 		if (set->slots[i] == person)
+		{
+			set->steps += steps;
 			return;
+		}
 		i = (i + 1) & mask;
+		steps++;
 	}
 	set->slots[i] = person;
 	set->count++;
+	set->steps += steps;
 }
 
 /*
  * A copy of the set with room for at least "persons" persons, in current
- * memory.
+ * memory, laid out by a hash when "mixed" is true and else as the set is.
  */
 static PersonSet *
-person_set_grow(const PersonSet *set, int64 persons)
+person_set_grow(const PersonSet *set, int64 persons, bool mixed)
 {
 	int32		capacity = PS_MIN_CAPACITY;
 	PersonSet  *grown;
@@ -241,6 +290,7 @@ person_set_grow(const PersonSet *set, int64 persons)
 	}
 
 	grown = person_set_new(capacity, set->k);
+	grown->mixed = (mixed || set->mixed);
 	for (int32 i = 0; i < set->capacity; i++)
 	{
 		if (set->slots[i] != 0)
@@ -253,7 +303,7 @@ person_set_grow(const PersonSet *set, int64 persons)
 
 /*
  * Adds a person to the set, in place when there is room; returns the set,
- * which is a new one when it had to grow.
+ * which is a new one when it had to grow or be laid out anew.
  */
 static inline PersonSet *
 person_set_add(PersonSet *set, int64 person)
@@ -265,8 +315,10 @@ person_set_add(PersonSet *set, int64 person)
 		return set;
 	}
 	if (set->count >= PS_LIMIT(set->capacity))
-		set = person_set_grow(set, set->count + 1);
+		set = person_set_grow(set, set->count + 1, false);
 	person_set_put(set, person);
+	if (!set->mixed && set->steps > PS_STEP_LIMIT(set->puts))
+		set = person_set_grow(set, set->count, true);
 	return set;
 }
 
@@ -283,7 +335,7 @@ person_set_has(const PersonSet *set, int64 person)
 		return false;
 
 	mask = (uint32) set->capacity - 1;
-	i = (uint32) person_hash(person) & mask;
+	i = person_home(set, person);
 	while (set->slots[i] != 0)
 	{
 		if (set->slots[i] == person)
@@ -553,7 +605,7 @@ mo_person_set_recv(PG_FUNCTION_ARGS)
 				 errmsg("invalid external \"%s\" value", "person_set"),
 				 errdetail("The number of persons does not match the length.")));
 
-	set = person_set_grow(person_set_new(0, k), count);
+	set = person_set_grow(person_set_new(0, k), count, false);
 	for (int64 i = 0; i < count; i++)
 		set = person_set_add(set, pq_getmsgint64(buf));
 	if (set->count != count)
@@ -635,6 +687,7 @@ mo_person_set_union(PG_FUNCTION_ARGS)
 {
 	PersonSet  *set;
 	PersonSet  *other;
+	bool		grown = false;
 
 	check_aggregate(fcinfo, "person_set_union");
 	set = (PersonSet *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
@@ -654,6 +707,18 @@ mo_person_set_union(PG_FUNCTION_ARGS)
 	if (set->k == 0)
 		set->k = other->k;
 
+	/*
+	 * Room for both sets before the first insertion: a set in order hands
+	 * over its persons in ascending order, and poured into a set without
+	 * room for all of them they would pile up in one run of slots that
+	 * moves ahead of them.  When the two shared many persons, the set is
+	 * made small again afterwards.
+	 */
+	if (set->count + other->count > PS_LIMIT(set->capacity))
+	{
+		set = person_set_grow(set, set->count + other->count, false);
+		grown = true;
+	}
 	if (other->has_zero)
 		set = person_set_add(set, 0);
 	for (int32 i = 0; i < other->capacity; i++)
@@ -661,6 +726,8 @@ mo_person_set_union(PG_FUNCTION_ARGS)
 		if (other->slots[i] != 0)
 			set = person_set_add(set, other->slots[i]);
 	}
+	if (grown && set->count <= PS_LIMIT(set->capacity / 2))
+		set = person_set_grow(set, set->count, false);
 	PG_RETURN_POINTER(set);
 }
 
