@@ -77,19 +77,21 @@ RETURNS mo_usage.hit_trail
 AS 'MODULE_PATHNAME', 'mo_hit_trail_add'
 LANGUAGE C IMMUTABLE PARALLEL SAFE COST 10;
 
--- A merge copies and interleaves two trails of events.  Costed at 30
+-- A merge copies and interleaves two trails of events.  Costed at 60
 -- operators, the planner keeps partial aggregation for few groups of many
 -- events each, where it pays, and leaves it for GROUP BY person over a log,
 -- a dozen events a group, where the leader alone hashes the workers'
--- partial trails again and copies every event a second time: at scale 0.3
--- of the demo week on two cores that plan took 2.9 to 3.4 s against 2.2 to
--- 2.6 s serially (at a cost of 10 the planner still chose it).
+-- partial trails again and copies every event a second time: on two cores
+-- that plan took 2.9 to 3.4 s against 2.2 to 2.6 s serially at scale 0.3
+-- of the demo week, and 9.4 s against 7.9 to 8.2 s at scale 1.0, where a
+-- cost of 30 still let the planner choose it (40 was the least that did
+-- not).
 CREATE FUNCTION mo_usage.hit_trail_merge(mo_usage.hit_trail,
                                          mo_usage.hit_trail)
 RETURNS mo_usage.hit_trail
 AS 'MODULE_PATHNAME', 'mo_hit_trail_merge'
 LANGUAGE C IMMUTABLE PARALLEL SAFE
-COST 30;
+COST 60;
 
 CREATE FUNCTION mo_usage.hit_trail_final(mo_usage.hit_trail)
 RETURNS mo_usage.hit_trail
