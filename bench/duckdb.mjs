@@ -1,4 +1,4 @@
-// bench/duckdb.mjs DIR RUNS: the columnar peer of the benchmark.
+// bench/duckdb.mjs DIR RUNS [GROUPS]: the columnar peer of the benchmark.
 //
 // Loads DIR/hit.csv (person, channel, time in microseconds since 1970, seq,
 // event: the hits of mo_micro.hit other than technical requests) and
@@ -9,14 +9,16 @@
 // milliseconds, answer, peak resident memory of this process (kB), and
 // nothing for shared memory.  The answers are written as PostgreSQL writes
 // them, so that bench/report can compare them.  DuckDB's version goes to
-// DIR/duckdb-version.
+// DIR/duckdb-version.  GROUPS (names separated by spaces, as BENCH_GROUPS
+// gives them) runs only the queries of those steps; by default, all.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const [dir, runsArg] = process.argv.slice(2);
+const [dir, runsArg, groupsArg] = process.argv.slice(2);
+const wanted = groupsArg ? new Set(groupsArg.split(/\s+/).filter((g) => g)) : null;
 const runs = Number(runsArg);
 if (!dir || !(runs >= 1)) {
-    console.error('usage: node bench/duckdb.mjs DIR RUNS');
+    console.error('usage: node bench/duckdb.mjs DIR RUNS [GROUPS]');
     process.exit(2);
 }
 
@@ -81,6 +83,7 @@ const queries = [
 
 for (let run = 1; run <= runs; run++) {
     for (const [group, name, cmp, sql] of queries) {
+        if (wanted && !wanted.has(group)) continue;
         const t0 = process.hrtime.bigint();
         const answer = await one(sql);
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
