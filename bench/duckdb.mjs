@@ -1,4 +1,5 @@
-// bench/duckdb.mjs DIR RUNS [GROUPS]: the columnar peer of the benchmark.
+// bench/duckdb.mjs DIR RUNS [GROUPS [FIRST]]: the columnar peer of the
+// benchmark.
 //
 // Loads DIR/hit.csv (person, channel, time in microseconds since 1970, seq,
 // event: the hits of mo_micro.hit other than technical requests) and
@@ -10,15 +11,18 @@
 // nothing for shared memory.  The answers are written as PostgreSQL writes
 // them, so that bench/report can compare them.  DuckDB's version goes to
 // DIR/duckdb-version.  GROUPS (names separated by spaces, as BENCH_GROUPS
-// gives them) runs only the queries of those steps; by default, all.
+// gives them) runs only the queries of those steps, and loads only the
+// tables they read; by default, all.  FIRST numbers the first run (1), so
+// that bench/steps can run one round at a time, each after PostgreSQL's.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const [dir, runsArg, groupsArg] = process.argv.slice(2);
+const [dir, runsArg, groupsArg, firstArg] = process.argv.slice(2);
+const first = Number(firstArg ?? 1);
 const wanted = groupsArg ? new Set(groupsArg.split(/\s+/).filter((g) => g)) : null;
 const runs = Number(runsArg);
-if (!dir || !(runs >= 1)) {
-    console.error('usage: node bench/duckdb.mjs DIR RUNS [GROUPS]');
+if (!dir || !(runs >= 1) || !(first >= 1)) {
+    console.error('usage: node bench/duckdb.mjs DIR RUNS [GROUPS [FIRST]]');
     process.exit(2);
 }
 
@@ -38,11 +42,14 @@ function peakKb() {
 }
 
 writeFileSync(`${dir}/duckdb-version`, `${await one('SELECT version()')}\n`);
-await con.run(`CREATE TABLE hit AS SELECT * FROM read_csv('${dir}/hit.csv', header = false,
-    columns = {'person': 'BIGINT', 'channel': 'VARCHAR', 't': 'BIGINT', 'seq': 'BIGINT',
-               'event': 'VARCHAR'})`);
-await con.run(`CREATE TABLE income AS SELECT * FROM read_csv('${dir}/income.csv', header = false,
-    columns = {'household': 'BIGINT', 'income': 'BIGINT'})`);
+const needs = (g) => !wanted || wanted.has(g);
+if (needs('visits'))
+    await con.run(`CREATE TABLE hit AS SELECT * FROM read_csv('${dir}/hit.csv', header = false,
+        columns = {'person': 'BIGINT', 'channel': 'VARCHAR', 't': 'BIGINT', 'seq': 'BIGINT',
+                   'event': 'VARCHAR'})`);
+if (needs('deciles') || needs('assign'))
+    await con.run(`CREATE TABLE income AS SELECT * FROM read_csv('${dir}/income.csv', header = false,
+        columns = {'household': 'BIGINT', 'income': 'BIGINT'})`);
 
 const list = (e) => `'{' || array_to_string(${e}, ',') || '}'`;
 const queries = [
@@ -81,7 +88,7 @@ const queries = [
               GROUP BY g)`],
 ];
 
-for (let run = 1; run <= runs; run++) {
+for (let run = first; run < first + runs; run++) {
     for (const [group, name, cmp, sql] of queries) {
         if (wanted && !wanted.has(group)) continue;
         const t0 = process.hrtime.bigint();
