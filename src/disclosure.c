@@ -346,8 +346,30 @@ person_set_has(const PersonSet *set, int64 person)
 }
 
 /*
- * A person set argument, detoasted, and copied when it does not sit on an
- * 8-byte boundary (a value read straight from a tuple need not).
+ * Refuses a person set whose header does not fit its length: a value of
+ * another layout or a damaged one, which would otherwise be read past its
+ * end.  Only what costs nothing is checked; the slots are trusted.
+ */
+static void
+person_set_check_size(const struct varlena *v)
+{
+	const PersonSet *set = (const PersonSet *) v;
+
+	if (VARSIZE(v) < PS_HDRSZ ||
+		set->capacity < 0 || set->capacity > PS_MAX_CAPACITY ||
+		(set->capacity & (set->capacity - 1)) != 0 ||
+		VARSIZE(v) != PS_SIZE(set->capacity) ||
+		(set->has_zero & ~1) != 0 || (set->mixed & ~1) != 0 ||
+		set->count < 0 || set->count > PS_LIMIT(set->capacity) + set->has_zero)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid \"%s\" value", "person_set"),
+				 errdetail("Its length does not match its number of slots.")));
+}
+
+/*
+ * A person set argument, detoasted, checked, and copied when it does not
+ * sit on an 8-byte boundary (a value read straight from a tuple need not).
  */
 static PersonSet *
 person_set_arg(FunctionCallInfo fcinfo, int argno)
@@ -361,6 +383,7 @@ person_set_arg(FunctionCallInfo fcinfo, int argno)
 		memcpy(copy, v, VARSIZE(v));
 		v = copy;
 	}
+	person_set_check_size(v);
 	return (PersonSet *) v;
 }
 
@@ -794,6 +817,7 @@ person_set_probed(FunctionCallInfo fcinfo)
 	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(0);
 	PersonSetProbe *probe = (PersonSetProbe *) fcinfo->flinfo->fn_extra;
 	struct varatt_external pointer;
+	PersonSet  *fetched;
 	MemoryContext old;
 	int			i;
 
@@ -822,11 +846,13 @@ person_set_probed(FunctionCallInfo fcinfo)
 		probe->set[i] = NULL;
 	}
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	probe->set[i] = (PersonSet *) detoast_attr(raw);
+	fetched = (PersonSet *) detoast_attr(raw);
 	MemoryContextSwitchTo(old);
-	Assert(PointerIsAligned(probe->set[i], int64));
+	Assert(PointerIsAligned(fetched, int64));
+	person_set_check_size((struct varlena *) fetched);
+	probe->set[i] = fetched;
 	probe->pointer[i] = pointer;
-	return probe->set[i];
+	return fetched;
 }
 
 /*

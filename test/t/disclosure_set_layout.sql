@@ -6,7 +6,7 @@
 BEGIN;
 CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
-SELECT plan(15);
+SELECT plan(18);
 
 -- 300,000 pseudonym-like persons (64-bit hashes, either sign), the extremes
 -- and 0 among them; 100,000 others that are not in the set.
@@ -153,6 +153,28 @@ SELECT is((SELECT pg_temp.united(s ORDER BY name)::text FROM sets
           (SELECT '{' || string_agg(person::text, ',' ORDER BY person) || '}'
            FROM (SELECT person FROM piled UNION SELECT person FROM member) u),
           'a set laid out by hash and one in order unite into the persons of both');
+
+-- A value that is not as long as its slots (another layout, damage) is
+-- refused, not read past its end: made here from the bytes of a bytea,
+-- taken as they are by the built-in function that joins two byteas.
+CREATE FUNCTION pg_temp.as_set(bytea, bytea) RETURNS mo_usage.person_set
+    LANGUAGE internal IMMUTABLE STRICT AS 'byteacat';
+CREATE TEMP TABLE damaged AS
+SELECT 'short' AS name, substr(person_set_send('{1,2,3}'), 1, 0) AS b
+UNION ALL
+-- what follows the length of a set of 16 slots (k 0, 16 slots, no 0, in
+-- order, 3 persons, no puts, no steps), with 8 of its 16 slots
+SELECT 'cut', decode('00000000' || '10000000' || '00000000' || '0300000000000000'
+                     || repeat('00', 16) || repeat('00', 64), 'hex');
+SELECT throws_ok($$SELECT person_set_contains(pg_temp.as_set(b, ''), 1) FROM damaged WHERE name = 'cut'$$,
+                 'XX001', 'invalid "person_set" value',
+                 'a set shorter than its slots is refused by @>');
+SELECT throws_ok($$SELECT pg_temp.as_set(b, '')::text FROM damaged WHERE name = 'cut'$$,
+                 'XX001', 'invalid "person_set" value',
+                 'and when shown');
+SELECT throws_ok($$SELECT person_set_contains(pg_temp.as_set(b, ''), 1) FROM damaged WHERE name = 'short'$$,
+                 'XX001', 'invalid "person_set" value',
+                 'an empty value is refused');
 
 SELECT * FROM finish();
 ROLLBACK;
