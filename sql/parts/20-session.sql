@@ -216,6 +216,7 @@ RETURNS TABLE (person bigint, channel "char", visit_no integer,
                starts_before_window boolean, ends_after_window boolean)
 LANGUAGE plpgsql STABLE
 SET search_path = mo_usage, pg_catalog
+SET enable_partitionwise_aggregate = on
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT FROM mo_micro.source s WHERE s.source_id = $1) THEN

@@ -106,7 +106,12 @@ CREATE TABLE mo_micro.page (
 );
 COMMENT ON TABLE mo_micro.page IS 'page paths, each stored once';
 
--- Microdata: one row per logged event, keyed by pseudonym.
+-- Microdata: one row per logged event, keyed by pseudonym.  Split into 16
+-- partitions by a hash of the person, so that every person's hits are in
+-- one of them: a GROUP BY person (the visits, the users of a week) is then
+-- done partition by partition (enable_partitionwise_aggregate), each in a
+-- hash table a sixteenth of the size, and the parallel workers take whole
+-- partitions, with no partial states to merge.
 CREATE TABLE mo_micro.hit (
     source_id   smallint NOT NULL,
     person      bigint NOT NULL,
@@ -115,7 +120,21 @@ CREATE TABLE mo_micro.hit (
     event       "char" NOT NULL,
     page_id     integer,
     channel     "char" NOT NULL DEFAULT 'W'
-);
+) PARTITION BY HASH (person);
+DO $$
+BEGIN
+    FOR part IN 0..15 LOOP
+        EXECUTE format('CREATE TABLE mo_micro.%I PARTITION OF mo_micro.hit
+                            FOR VALUES WITH (MODULUS 16, REMAINDER %s)',
+                       'hit_' || part, part);
+        EXECUTE format('COMMENT ON TABLE mo_micro.%I IS %L', 'hit_' || part,
+                       format('the hits of the persons whose hash is %s modulo 16 (a partition of mo_micro.hit)',
+                              part));
+        PERFORM pg_catalog.pg_extension_config_dump(
+            format('mo_micro.%I', 'hit_' || part)::regclass, '');
+    END LOOP;
+END
+$$;
 COMMENT ON TABLE mo_micro.hit IS
     'one row per logged event, keyed by the person''s pseudonym';
 COMMENT ON COLUMN mo_micro.hit.person IS

@@ -873,6 +873,7 @@ RETURNS TABLE (class text, sort_key integer, identifiers bigint,
                lines bigint)
 LANGUAGE sql STABLE
 SET search_path = mo_usage, pg_catalog
+SET enable_partitionwise_aggregate = on
 BEGIN ATOMIC
     SELECT c.class, c.sort_key::integer, coalesce(n.identifiers, 0),
            coalesce(n.lines, 0)

@@ -233,6 +233,7 @@ RETURNS TABLE (visits bigint, trails bigint, method text)
 LANGUAGE plpgsql
 SET search_path = mo_usage, pg_catalog
 SET work_mem = '256MB'
+SET enable_partitionwise_aggregate = on
 AS $$
 DECLARE
     s           mo_micro.source%ROWTYPE;

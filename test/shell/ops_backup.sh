@@ -26,10 +26,12 @@ cleanup() {
 trap cleanup EXIT
 
 # rows DB: each table of the extension with its rows, in a canonical order
+# (a partitioned table with the rows of all its partitions)
 tables="SELECT string_agg(format(\$\$SELECT %L, count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM %s t\$\$, c, c), ' UNION ALL ' ORDER BY c::text)
         FROM pg_extension e, unnest(e.extconfig::regclass[]) c
         WHERE e.extname = 'mo_usage'
-          AND (SELECT relkind FROM pg_class WHERE oid = c) = 'r'"
+          AND (SELECT relkind IN ('r', 'p') AND NOT relispartition
+               FROM pg_class WHERE oid = c)"
 rows() {
     q "$(q "$tables" -d "$1") ORDER BY 1" -d "$1"
 }
@@ -46,7 +48,8 @@ before=$(rows "$src")
 before_pub=$(published "$src")
 is "$(grep -c . <<<"$before") $(awk -F'|' '$2 > 0' <<<"$before" | wc -l)" \
    "$(q "SELECT count(*) FROM pg_extension e, unnest(e.extconfig) c
-         JOIN pg_class r ON r.oid = c AND r.relkind = 'r'
+         JOIN pg_class r ON r.oid = c AND r.relkind IN ('r', 'p')
+                         AND NOT r.relispartition
          WHERE e.extname = 'mo_usage'" -d "$src") 10" \
    "the extension's tables are listed, 10 of them with rows"
 

@@ -2,7 +2,7 @@
 # window it derived, and what it warns of; the statistics of the microdata
 # it refreshes (with no warning that it may not).
 . "$(dirname "$0")/tap.bash"
-plan 4
+plan 5
 
 db=robust_loader
 loader=robust_test_loader
@@ -36,9 +36,15 @@ HINT:  Give run_pipeline the window; lines outside it are then rejected.
    "a window stretched over 18 years by one stray line: a WARNING, and the report says so"
 
 is "$(q "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_stat_user_tables
-         WHERE schemaname = 'mo_micro' AND last_analyze IS NOT NULL" -d "$db")" \
+         WHERE schemaname = 'mo_micro' AND last_analyze IS NOT NULL
+           AND relid NOT IN (SELECT inhrelid FROM pg_inherits)" -d "$db")" \
    "hit household person person_group source visit" \
    "the loading role's pipeline analysed the six tables it changed"
+is "$(q "SELECT count(*) FILTER (WHERE s.last_analyze IS NOT NULL) || ' of ' || count(*)
+         FROM pg_inherits i JOIN pg_stat_user_tables s ON s.relid = i.inhrelid
+         WHERE i.inhparent = 'mo_micro.hit'::regclass" -d "$db")" \
+   "16 of 16" \
+   "and every partition of the hits"
 
 is "$(PGUSER=$loader PGPASSWORD=$password \
       psql -X -q -A -t -v VERBOSITY=terse -d "$db" \
