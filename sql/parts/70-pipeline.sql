@@ -28,7 +28,7 @@ COMMENT ON TABLE mo_micro.municipality IS
 CREATE TABLE mo_micro.household (
     household            bigint PRIMARY KEY,
     kind                 text NOT NULL,
-    std_income           numeric,
+    std_income           double precision,
     below_social_minimum boolean,
     persons              integer NOT NULL DEFAULT 0,
     decile               smallint CHECK (decile BETWEEN 1 AND 10),
@@ -41,7 +41,7 @@ COMMENT ON COLUMN mo_micro.household.household IS
 COMMENT ON COLUMN mo_micro.household.kind IS
     'private, institutional, or unknown when the delivery left it empty';
 COMMENT ON COLUMN mo_micro.household.std_income IS
-    'standardised disposable household income in euros a year; NULL when unknown';
+    'standardised disposable household income in euros a year, in the type the decile functions compute with (double precision: an amount in cents below 10^13 reads back as delivered); NULL when unknown or not a number below 10^15';
 COMMENT ON COLUMN mo_micro.household.below_social_minimum IS
     'household income below the social minimum; NULL when unknown';
 COMMENT ON COLUMN mo_micro.household.persons IS
@@ -299,8 +299,8 @@ BEGIN
             (household, kind, std_income, below_social_minimum, key_version)
         SELECT pseudonym(h.household_id, 'household', kv),
                coalesce(h.kind, 'unknown'),
-               CASE WHEN h.std_income NOT IN ('NaN', 'Infinity', '-Infinity')
-                    THEN h.std_income END,
+               CASE WHEN abs(h.std_income) < 1e15
+                    THEN round(h.std_income, 6)::double precision END,
                h.below_social_minimum, kv
         FROM mo_staging.household h
         WHERE h.household_id IS NOT NULL
@@ -310,8 +310,8 @@ BEGIN
             (household, kind, std_income, below_social_minimum, key_version)
         SELECT DISTINCT ON (1) pseudonym(h.household_id, 'household', kv),
                coalesce(h.kind, 'unknown'),
-               CASE WHEN h.std_income NOT IN ('NaN', 'Infinity', '-Infinity')
-                    THEN h.std_income END,
+               CASE WHEN abs(h.std_income) < 1e15
+                    THEN round(h.std_income, 6)::double precision END,
                h.below_social_minimum, kv
         FROM mo_staging.household h
         WHERE h.household_id IS NOT NULL
@@ -335,15 +335,16 @@ BEGIN
         WHERE h.household_id IS NULL OR h.nth > 1;
     END IF;
 
-    -- An income that is not a number is unknown, and counted.
+    -- An income that is not a number, or not below 10^15 euros, is unknown,
+    -- and counted.  (NaN is not below 10^15 either.)
     SELECT count(*) INTO delivered_nan FROM mo_staging.household h
-    WHERE h.std_income IN ('NaN', 'Infinity', '-Infinity');
+    WHERE NOT abs(h.std_income) < 1e15;
 
     RETURN QUERY SELECT taken,
         format('%s households taken in, %s rejected', taken,
                delivered - taken)
         || CASE WHEN delivered_nan > 0
-                THEN format('; %s with an income that is not a number, taken as unknown',
+                THEN format('; %s with an income that is not a number below 10^15, taken as unknown',
                             delivered_nan)
                 ELSE '' END;
 END
@@ -745,7 +746,7 @@ BEGIN
                WHERE p.household IS NOT NULL
                GROUP BY p.household) c ON c.household = h.household;
 
-    SELECT quantile_bounds(h.std_income::double precision,
+    SELECT quantile_bounds(h.std_income,
                            h.counted::double precision, 10)
     INTO bounds
     FROM pg_temp.mo_household_persons h
@@ -758,7 +759,7 @@ BEGIN
     SELECT h.household, h.kind, h.std_income, h.below_social_minimum,
            h.counted,
            CASE WHEN h.kind = 'private' THEN
-               quantile_group(h.std_income::double precision, bounds)
+               quantile_group(h.std_income, bounds)
            END,
            h.key_version
     FROM pg_temp.mo_household_persons h

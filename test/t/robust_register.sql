@@ -1,13 +1,14 @@
 -- A register delivery with values no group knows: a birth date after the
 -- window's first day, unknown sex and background codes, a municipality
--- code not delivered, an income that is not a number.  Each is counted in
--- the pipeline's report; none gives a negative age or a NaN income.
+-- code not delivered, incomes that are not a number or too large, and
+-- incomes with more decimals than a cent.  Each is counted in the
+-- pipeline's report; none gives a negative age or a NaN income.
 BEGIN;
 CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'UTC';
-SELECT plan(10);
+SELECT plan(11);
 
 \ir ../shell/ops_data.sql
 -- Four more persons, with valid BSNs of another range.
@@ -19,7 +20,13 @@ CROSS JOIN LATERAL (SELECT sum((10 - j) * substr(n::text, j, 1)::integer) % 11
 WHERE d9 < 10
 ORDER BY n
 LIMIT 4;
-INSERT INTO mo_staging.household VALUES ('HNAN', 'private', 'NaN', false);
+INSERT INTO mo_staging.household VALUES
+    ('HNAN', 'private', 'NaN', false),
+    ('HBIG', 'private', 1e15, false),
+    ('HINF', 'private', '-Infinity', false),
+    ('HTINY', 'private', 1e-400, false),
+    ('HCENT', 'private', 123456789012.34, false),
+    ('HFINE', 'private', 21250.1234567, false);
 INSERT INTO mo_staging.person
 SELECT bsn, CASE i WHEN 1 THEN date '2017-03-01' ELSE date '1980-05-05' END,
        CASE i WHEN 2 THEN 'X' ELSE 'F' END,
@@ -48,13 +55,21 @@ SELECT is((SELECT rows || ' ' || detail FROM report
            WHERE step = 'derive' AND detail LIKE 'values no group knows%'),
           '4 values no group knows, counted as onbekend: birth date after 2017-02-06 1, sex 1, migration background 1, municipality code not in mo_micro.municipality 1 (kept as its code)',
           'the report counts each');
-SELECT is((SELECT std_income FROM mo_micro.household
-           WHERE household = pseudonym('HNAN', 'household')),
-          NULL::numeric, 'a NaN income is stored as unknown');
+SELECT results_eq(
+    $$SELECT id, h.std_income::text FROM mo_micro.household h
+      JOIN (VALUES ('HNAN'), ('HBIG'), ('HINF'), ('HTINY'), ('HCENT'), ('HFINE')) i (id)
+        ON h.household = pseudonym(i.id, 'household')
+      ORDER BY id$$,
+    $$VALUES ('HBIG', NULL), ('HCENT', '123456789012.34'), ('HFINE', '21250.123457'),
+             ('HINF', NULL), ('HNAN', NULL), ('HTINY', '0')$$,
+    'incomes not a number or of 10^15 and more are unknown, others kept to the millionth');
 SELECT is((SELECT detail FROM report
            WHERE step = 'pseudonymise' AND delivery = 'household'),
-          '101 households taken in, 0 rejected; 1 with an income that is not a number, taken as unknown',
+          '106 households taken in, 0 rejected; 3 with an income that is not a number below 10^15, taken as unknown',
           'and counted in the report');
+SELECT is((SELECT decile FROM mo_micro.household
+           WHERE household = pseudonym('HCENT', 'household')),
+          10::smallint, 'the largest income kept is in the highest decile');
 SELECT is((SELECT income_decile FROM mo_micro.person_group g
            JOIN odd_person o ON g.person = bsn_pseudonym(o.bsn) WHERE o.i = 2),
           'niet ingedeeld', 'its persons are not classified by income');
