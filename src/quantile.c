@@ -16,8 +16,10 @@
  *				below x).  Boundary k is thus the largest value of group k,
  *				equal values always share a group, and a group may be empty
  *				when equal values fill more than one n-th.
- *	  state		the values (and weights) an aggregate has collected; the
- *				SQL type quantile_state
+ *	  item		a value and its weight as a state holds them: one row, or
+ *				equal values of several rows with their weights summed
+ *	  state		the items an aggregate has collected; the SQL type
+ *				quantile_state
  *
  * Values are ordered as PostgreSQL orders float8: -0 equals 0 (and is
  * stored as 0), and NaN is greater than every number and equal to itself.
@@ -32,8 +34,22 @@
  * arrive, serial and parallel plans agree, and integer weights give what
  * repeating each row weight times would give.
  *
- * The aggregate's state is an expanded object (utils/expandeddatum.h) while
- * an aggregate collects into it: rows are appended in place, and the
+ * The boundaries depend on the total weight of each distinct value only, so
+ * a state may hold equal values as one item whose weight is the sum of
+ * theirs (a count, when the aggregate has no weights), as long as that sum
+ * is exact.  Rows are appended to the state's arrays as they come, at the
+ * cost of a store.  A state of COMPACT_MIN items or more is compacted when
+ * it is handed on (from a parallel worker, to another node, as text or
+ * binary) and before the final function sums weights: its items sorted by
+ * value (a radix sort over the bits of the values) and equal values summed
+ * into one item.  Incomes in whole euros, ages, counts have a few hundred
+ * thousand distinct values among millions of rows: parallel workers hand
+ * on a few megabytes instead of all their rows, and the exact sums of the
+ * selection run over few items.  A sum that would round is not made: the
+ * value then keeps more than one item.
+ *
+ * The state is an expanded object (utils/expandeddatum.h) while an
+ * aggregate collects into it: items are appended in place, and the
  * transition function returns the same pointer, so nodeAgg.c never copies
  * it.  Its flat form, for parallel workers, text and binary I/O, is
  * QuantileFlat.  The final function finds the boundaries by selection
@@ -52,9 +68,10 @@
  *	5. Short ranges, and ranges past a recursion depth that only bad pivots
  *	   reach, are sorted, and their boundaries read off in one pass.
  *
- * Expected time is linear in the number of values for a fixed n.  The final
- * function only reorders the values in the state, so the state stays valid
- * for more rows and further final calls (as window aggregates need).
+ * Expected time is linear in the number of items for a fixed n.  The final
+ * function and compaction only reorder and merge the items, so the state
+ * stays valid for more rows and further final calls (as window aggregates
+ * need).
  *
  *-------------------------------------------------------------------------
  */
@@ -80,44 +97,60 @@
 #define MIN_GROUPS		2
 #define MAX_GROUPS		100000000
 
-/* The flat form of a quantile_state: on disk, on the wire, between workers */
+/*
+ * The flat form of a quantile_state: on disk, on the wire, between workers.
+ * data holds count values, then (for the flags below) count weights.
+ */
 typedef struct QuantileFlat
 {
 	int32		vl_len_;		/* varlena header (do not touch directly!) */
 	int32		ngroups;
-	int32		flags;			/* QUANTILE_WEIGHTED or 0 */
+	int32		flags;			/* QUANTILE_WEIGHTED, QUANTILE_COUNTED or 0 */
 	int32		unused;			/* zero; keeps the values 8-aligned */
 	int64		count;
 	float8		data[FLEXIBLE_ARRAY_MEMBER];	/* values, then weights */
 } QuantileFlat;
 
+/* The rows have weights of their own (the aggregate with a weight) */
 #define QUANTILE_WEIGHTED		0x0001
+/* The rows weigh 1, and the items carry counts of rows */
+#define QUANTILE_COUNTED		0x0002
 #define QUANTILE_FLAT_HDRSZ		offsetof(QuantileFlat, data)
+
+/* Largest count an item may carry: float8 holds every integer up to it */
+#define MAX_EXACT_COUNT			9007199254740992.0	/* 2^53 */
+
+/* A state of this many items or more is compacted (see the header) */
+#define COMPACT_MIN			1024
 
 /* The expanded form, into which an aggregate collects rows */
 typedef struct QuantileState
 {
 	ExpandedObjectHeader hdr;
 	int32		ngroups;
+	bool		weighted;		/* rows have weights (else each weighs 1) */
 	int64		count;
 	int64		capacity;		/* room in values (and weights) */
+	int64		compacted;		/* count when last compacted, or -1 */
 	float8	   *values;
-	float8	   *weights;		/* NULL when unweighted */
+	float8	   *weights;		/* NULL: every item weighs 1 */
 } QuantileState;
 
 #define INITIAL_CAPACITY	64
 
 #define AssertQuantileState(s) \
 	Assert((s)->ngroups >= MIN_GROUPS && (s)->ngroups <= MAX_GROUPS && \
-		   (s)->count >= 0 && (s)->count <= (s)->capacity)
+		   (s)->count >= 0 && (s)->count <= (s)->capacity && \
+		   (!(s)->weighted || (s)->weights != NULL))
 
 /* Either form, read only */
 typedef struct QuantileView
 {
 	int32		ngroups;
+	bool		weighted;
 	int64		count;
 	float8	   *values;
-	float8	   *weights;		/* NULL when unweighted */
+	float8	   *weights;		/* NULL: every item weighs 1 */
 } QuantileView;
 
 /*
@@ -212,20 +245,34 @@ normalise_value(float8 value)
 	return value;
 }
 
+/*
+ * Is a + b, both positive and finite, exactly the float8 sum?  (Knuth's
+ * two-sum: the rounding error of the sum, computed without error.)
+ */
+static inline bool
+sum_is_exact(float8 a, float8 b, float8 sum)
+{
+	float8		b_part = sum - a;
+	float8		a_part = sum - b_part;
+
+	return !isinf(sum) && (a - a_part) + (b - b_part) == 0.0;
+}
+
 
 /* ---------------------------------------------------------------------
- * The state in its two forms
+ * The state and its flat form
  * ---------------------------------------------------------------------
  */
 
 /*
- * A new, empty expanded state in a memory context of its own below parent.
- * Its arrays are huge allocations, so that a serial aggregate is limited by
- * memory only.
+ * A new, empty state in a memory context of its own below parent, with
+ * room for capacity items.  Its arrays are huge allocations, so that a
+ * serial aggregate is limited by memory only.  with_weights gives it a
+ * weight for each item even when the rows have none (for counts).
  */
 static QuantileState *
 state_create(MemoryContext parent, int32 ngroups, bool weighted,
-			 int64 capacity)
+			 bool with_weights, int64 capacity)
 {
 	MemoryContext cxt;
 	QuantileState *state;
@@ -236,16 +283,18 @@ state_create(MemoryContext parent, int32 ngroups, bool weighted,
 	EOH_init_header(&state->hdr, &quantile_methods, cxt);
 
 	state->ngroups = ngroups;
+	state->weighted = weighted;
 	state->capacity = Max(capacity, INITIAL_CAPACITY);
+	state->compacted = -1;
 	state->values = MemoryContextAllocHuge(cxt,
 										   state->capacity * sizeof(float8));
-	if (weighted)
+	if (weighted || with_weights)
 		state->weights = MemoryContextAllocHuge(cxt, state->capacity *
 												sizeof(float8));
 	return state;
 }
 
-/* Make room for extra more rows, doubling so that appending stays cheap. */
+/* Make room for extra more items, doubling so that appending stays cheap. */
 static void
 state_reserve(QuantileState *state, int64 extra)
 {
@@ -262,24 +311,223 @@ state_reserve(QuantileState *state, int64 extra)
 	state->capacity = capacity;
 }
 
-static Size
-flat_size(int64 count, bool weighted)
+/* Give a state without weights a weight of 1 for each item it holds. */
+static void
+state_add_weights(QuantileState *state)
 {
-	return QUANTILE_FLAT_HDRSZ + count * sizeof(float8) * (weighted ? 2 : 1);
+	Assert(state->weights == NULL);
+	state->weights = MemoryContextAllocHuge(state->hdr.eoh_context,
+											state->capacity * sizeof(float8));
+	for (int64 i = 0; i < state->count; i++)
+		state->weights[i] = 1.0;
+}
+
+/*
+ * Append an item: a value, normalised, and its weight, positive and finite
+ * (1 for a row of the aggregate without weights).
+ */
+static inline void
+state_append(QuantileState *state, float8 value, float8 weight)
+{
+	if (unlikely(state->count == state->capacity))
+		state_reserve(state, 1);
+	if (unlikely(state->weights == NULL && weight != 1.0))
+		state_add_weights(state);
+	state->values[state->count] = value;
+	if (state->weights)
+		state->weights[state->count] = weight;
+	state->count++;
+}
+
+/*
+ * A normalised float8 as an unsigned key that orders as PostgreSQL orders
+ * float8: negative numbers below positive ones, NaN above +Infinity.
+ */
+static inline uint64
+order_key(float8 value)
+{
+	uint64		bits;
+
+	memcpy(&bits, &value, sizeof(bits));
+	return (bits >> 63) ? ~bits : bits | (UINT64CONST(1) << 63);
+}
+
+static inline float8
+key_value(uint64 key)
+{
+	uint64		bits = (key >> 63) ? key & ~(UINT64CONST(1) << 63) : ~key;
+	float8		value;
+
+	memcpy(&value, &bits, sizeof(value));
+	return value;
+}
+
+/*
+ * Sort n keys, and their weights along with them when weights is not NULL,
+ * in ascending order: a least-significant-digit radix sort, a byte a pass,
+ * that skips the bytes in which all keys agree (in whole numbers, the low
+ * bytes of the mantissa; in values of one range, the exponent).  spare_keys
+ * and spare_weights have room for n.  On return *keys and *weights point to
+ * the sorted arrays, which are either the ones passed or the spares.
+ */
+static void
+radix_sort(uint64 **keys, float8 **weights, uint64 *spare_keys,
+		   float8 *spare_weights, int64 n)
+{
+	int64	   *counts = palloc0(8 * 256 * sizeof(int64));
+	uint64	   *src = *keys;
+	uint64	   *dst = spare_keys;
+	float8	   *wsrc = *weights;
+	float8	   *wdst = spare_weights;
+	uint64		differ = 0;
+
+	/* The bytes in which some key differs from the first */
+	for (int64 i = 0; i < n; i++)
+		differ |= src[i] ^ src[0];
+
+	for (int d = 0; d < 8; d++)
+	{
+		int64	   *count = counts + d * 256;
+		int			shift = 8 * d;
+		int64		offset = 0;
+		uint64	   *tk;
+		float8	   *tw;
+
+		if (((differ >> shift) & 0xFF) == 0)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xFF]++;
+		for (int b = 0; b < 256; b++)
+		{
+			int64		c = count[b];
+
+			count[b] = offset;
+			offset += c;
+		}
+		if (wsrc)
+		{
+			for (int64 i = 0; i < n; i++)
+			{
+				int64		to = count[(src[i] >> shift) & 0xFF]++;
+
+				dst[to] = src[i];
+				wdst[to] = wsrc[i];
+			}
+		}
+		else
+		{
+			for (int64 i = 0; i < n; i++)
+				dst[count[(src[i] >> shift) & 0xFF]++] = src[i];
+		}
+		tk = src, src = dst, dst = tk;
+		tw = wsrc, wsrc = wdst, wdst = tw;
+	}
+	pfree(counts);
+	*keys = src;
+	*weights = wsrc;
+}
+
+/*
+ * Sort the state's items by value and sum equal values into one item,
+ * where the sum is exact.  The state keeps its meaning, and its capacity.
+ */
+static void
+state_compact(QuantileState *state)
+{
+	int64		n = state->count;
+	uint64	   *keys;
+	uint64	   *spare_keys;
+	float8	   *spare_weights = NULL;
+	uint64	   *sorted;
+	float8	   *sorted_weights = state->weights;
+	bool		had_weights = (state->weights != NULL);
+	bool		all_ones = true;
+	int64		j = -1;
+
+	if (n == 0 || n == state->compacted)
+		return;
+	keys = palloc_extended(n * sizeof(uint64), MCXT_ALLOC_HUGE);
+	spare_keys = palloc_extended(n * sizeof(uint64), MCXT_ALLOC_HUGE);
+	if (had_weights)
+		spare_weights = palloc_extended(n * sizeof(float8), MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < n; i++)
+		keys[i] = order_key(state->values[i]);
+	sorted = keys;
+	radix_sort(&sorted, &sorted_weights, spare_keys, spare_weights, n);
+	if (!had_weights)
+		state_add_weights(state);
+
+	/*
+	 * Write the items back in order, j the last one written.  j never
+	 * passes i, so a weight is read before its place is written over.
+	 */
+	for (int64 i = 0; i < n; i++)
+	{
+		float8		weight = had_weights ? sorted_weights[i] : 1.0;
+
+		if (j >= 0 && sorted[i] == sorted[i - 1])
+		{
+			float8		sum = state->weights[j] + weight;
+
+			if (state->weighted ? sum_is_exact(state->weights[j], weight, sum)
+				: sum <= MAX_EXACT_COUNT)
+			{
+				state->weights[j] = sum;
+				all_ones = false;
+				continue;
+			}
+		}
+		j++;
+		state->values[j] = key_value(sorted[i]);
+		state->weights[j] = weight;
+		all_ones &= (weight == 1.0);
+	}
+	state->count = j + 1;
+	state->compacted = state->count;
+
+	/* Rows without weights that were all distinct need no counts. */
+	if (!state->weighted && all_ones)
+	{
+		pfree(state->weights);
+		state->weights = NULL;
+	}
+	pfree(keys);
+	pfree(spare_keys);
+	if (spare_weights)
+		pfree(spare_weights);
+}
+
+/* Does the flat form of the state carry a weight for each item? */
+static inline int32
+state_flags(const QuantileState *state)
+{
+	if (state->weighted)
+		return QUANTILE_WEIGHTED;
+	return state->weights ? QUANTILE_COUNTED : 0;
+}
+
+static Size
+flat_size(int64 count, bool with_weights)
+{
+	return QUANTILE_FLAT_HDRSZ + count * sizeof(float8) * (with_weights ? 2 : 1);
 }
 
 /*
  * The flat form must fit a varlena.  That limits what a parallel worker can
- * hand on (about 134 million values, or 67 million weighted ones), not what
- * a serial aggregate can collect.
+ * hand on (about 134 million items, or 67 million with weights), not what a
+ * serial aggregate can collect.  A state of many items is compacted first.
  */
 static Size
 quantile_get_flat_size(ExpandedObjectHeader *eohptr)
 {
 	QuantileState *state = (QuantileState *) eohptr;
-	Size		size = flat_size(state->count, state->weights != NULL);
+	Size		size;
 
 	AssertQuantileState(state);
+	if (state->count >= COMPACT_MIN)
+		state_compact(state);
+	size = flat_size(state->count, state->weights != NULL);
 	if (size > MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -296,12 +544,11 @@ quantile_flatten_into(ExpandedObjectHeader *eohptr, void *result,
 	QuantileState *state = (QuantileState *) eohptr;
 	QuantileFlat *flat = (QuantileFlat *) result;
 
-	Assert(allocated_size == flat_size(state->count,
-									   state->weights != NULL));
+	Assert(allocated_size == flat_size(state->count, state->weights != NULL));
 	memset(flat, 0, QUANTILE_FLAT_HDRSZ);
 	SET_VARSIZE(flat, allocated_size);
 	flat->ngroups = state->ngroups;
-	flat->flags = state->weights ? QUANTILE_WEIGHTED : 0;
+	flat->flags = state_flags(state);
 	flat->count = state->count;
 	memcpy(flat->data, state->values, state->count * sizeof(float8));
 	if (state->weights)
@@ -317,16 +564,23 @@ is_expanded_state(Datum datum)
 		DatumGetEOHP(datum)->eoh_methods == &quantile_methods;
 }
 
-/* Read either form of a state without changing it. */
+/*
+ * Read either form of a state.  compact compacts an expanded state of many
+ * items first, as when it is handed on; that changes its form, not its
+ * meaning.
+ */
 static void
-view_state(Datum datum, QuantileView *view)
+view_state(Datum datum, QuantileView *view, bool compact)
 {
 	if (is_expanded_state(datum))
 	{
 		QuantileState *state = (QuantileState *) DatumGetEOHP(datum);
 
 		AssertQuantileState(state);
+		if (compact && state->count >= COMPACT_MIN)
+			state_compact(state);
 		view->ngroups = state->ngroups;
+		view->weighted = state->weighted;
 		view->count = state->count;
 		view->values = state->values;
 		view->weights = state->weights;
@@ -334,20 +588,21 @@ view_state(Datum datum, QuantileView *view)
 	else
 	{
 		QuantileFlat *flat = (QuantileFlat *) PG_DETOAST_DATUM(datum);
-		bool		weighted = (flat->flags & QUANTILE_WEIGHTED) != 0;
+		bool		with_weights = (flat->flags != 0);
 
-		if (VARSIZE(flat) != flat_size(flat->count, weighted))
+		if (VARSIZE(flat) != flat_size(flat->count, with_weights))
 			elog(ERROR, "quantile_state of %lld values has %u bytes",
 				 (long long) flat->count, VARSIZE(flat));
 		view->ngroups = flat->ngroups;
+		view->weighted = (flat->flags & QUANTILE_WEIGHTED) != 0;
 		view->count = flat->count;
 		view->values = flat->data;
-		view->weights = weighted ? flat->data + flat->count : NULL;
+		view->weights = with_weights ? flat->data + flat->count : NULL;
 	}
 }
 
 /*
- * The state an aggregate may append to: the argument itself when it is a
+ * The state an aggregate may add to: the argument itself when it is a
  * read-write expanded state, otherwise an expanded copy in the aggregate
  * context (nodeAgg.c then frees the argument).
  */
@@ -361,9 +616,9 @@ state_for_update(Datum datum, MemoryContext aggcontext)
 		is_expanded_state(datum))
 		return (QuantileState *) DatumGetEOHP(datum);
 
-	view_state(datum, &view);
-	state = state_create(aggcontext, view.ngroups, view.weights != NULL,
-						 view.count);
+	view_state(datum, &view, false);
+	state = state_create(aggcontext, view.ngroups, view.weighted,
+						 view.weights != NULL, view.count);
 	memcpy(state->values, view.values, view.count * sizeof(float8));
 	if (view.weights)
 		memcpy(state->weights, view.weights, view.count * sizeof(float8));
@@ -381,7 +636,7 @@ state_for_update(Datum datum, MemoryContext aggcontext)
  * quantile_state_add(state quantile_state, value float8, n integer)
  * quantile_state_add(state quantile_state, value float8, weight float8,
  *					  n integer)
- *		returns the state with the value (and its weight) appended
+ *		returns the state with the value (and its weight) added
  *
  * A NULL value or weight leaves the row out, and so does a zero weight,
  * which could never change a boundary.  n is checked on every row, so a
@@ -418,6 +673,12 @@ mo_quantile_add(PG_FUNCTION_ARGS)
 					 errmsg("number of groups must be the same in every row"),
 					 errdetail("Rows ask for %d and for %d groups.",
 							   state->ngroups, ngroups)));
+		if (unlikely(state->weighted != weighted))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 weighted ?
+					 errmsg("cannot add weighted rows to an unweighted quantile_state") :
+					 errmsg("cannot add unweighted rows to a weighted quantile_state")));
 	}
 	else
 		check_ngroups(ngroups);
@@ -435,13 +696,8 @@ mo_quantile_add(PG_FUNCTION_ARGS)
 	if (!skip)
 	{
 		if (state == NULL)
-			state = state_create(aggcontext, ngroups, weighted, 0);
-		if (unlikely(state->count == state->capacity))
-			state_reserve(state, 1);
-		state->values[state->count] = normalise_value(PG_GETARG_FLOAT8(1));
-		if (weighted)
-			state->weights[state->count] = weight;
-		state->count++;
+			state = state_create(aggcontext, ngroups, weighted, false, 0);
+		state_append(state, normalise_value(PG_GETARG_FLOAT8(1)), weight);
 	}
 
 	if (state == NULL)
@@ -451,7 +707,7 @@ mo_quantile_add(PG_FUNCTION_ARGS)
 
 /*
  * quantile_state_merge(a quantile_state, b quantile_state)
- *		returns a with the rows of b appended; the combine function
+ *		returns a with the items of b added; the combine function
  */
 PG_FUNCTION_INFO_V1(mo_quantile_merge);
 Datum
@@ -481,27 +737,30 @@ mo_quantile_merge(PG_FUNCTION_ARGS)
 	}
 
 	state = state_for_update(PG_GETARG_DATUM(0), aggcontext);
-	view_state(PG_GETARG_DATUM(1), &other);
+	view_state(PG_GETARG_DATUM(1), &other, false);
 	if (other.ngroups != state->ngroups)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("number of groups must be the same in every row"),
 				 errdetail("Rows ask for %d and for %d groups.",
 						   state->ngroups, other.ngroups)));
-	if ((other.weights != NULL) != (state->weights != NULL))
+	if (other.weighted != state->weighted)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge a weighted and an unweighted quantile_state")));
 
 	state_reserve(state, other.count);
+	if (other.weights != NULL && state->weights == NULL)
+		state_add_weights(state);
 	memcpy(state->values + state->count, other.values,
 		   other.count * sizeof(float8));
-	if (state->weights)
-		memcpy(state->weights + state->count, other.weights,
-			   other.count * sizeof(float8));
+	for (int64 i = 0; state->weights && i < other.count; i++)
+		state->weights[state->count + i] =
+			other.weights ? other.weights[i] : 1.0;
 	state->count += other.count;
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
 }
+
 
 
 /* ---------------------------------------------------------------------
@@ -887,7 +1146,7 @@ find_bounds(float8 *values, float8 *weights, int64 count, int32 ngroups,
  *		the n - 1 boundaries of the collected values, NULL when there are
  *		none; the final function
  *
- * Called by an aggregate, it reorders the collected values in place (which
+ * Called by an aggregate, it reorders the collected items in place (which
  * leaves the state's meaning unchanged); called on a stored state, it works
  * on a copy.
  */
@@ -896,7 +1155,8 @@ Datum
 mo_quantile_bounds(PG_FUNCTION_ARGS)
 {
 	Datum		datum = PG_GETARG_DATUM(0);
-	bool		in_aggregate = AggCheckCallContext(fcinfo, NULL) != 0;
+	bool		in_place = AggCheckCallContext(fcinfo, NULL) != 0 &&
+		is_expanded_state(datum);
 	QuantileView view;
 	float8	   *values;
 	float8	   *weights = NULL;
@@ -904,11 +1164,23 @@ mo_quantile_bounds(PG_FUNCTION_ARGS)
 	Size		nbytes;
 	int			nbounds;
 
-	view_state(datum, &view);
+	/*
+	 * Many items with weights are compacted first: summing weights exactly
+	 * costs the selection more per item than the sort that merges equal
+	 * values costs.
+	 */
+	if (in_place)
+	{
+		QuantileState *state = (QuantileState *) DatumGetEOHP(datum);
+
+		if (state->weights != NULL && state->count >= COMPACT_MIN)
+			state_compact(state);
+	}
+	view_state(datum, &view, false);
 	if (view.count == 0)
 		PG_RETURN_NULL();
 
-	if (in_aggregate && is_expanded_state(datum))
+	if (in_place)
 	{
 		values = view.values;
 		weights = view.weights;
@@ -942,7 +1214,6 @@ mo_quantile_bounds(PG_FUNCTION_ARGS)
 				(float8 *) ARR_DATA_PTR(result));
 	PG_RETURN_ARRAYTYPE_P(result);
 }
-
 
 /* ---------------------------------------------------------------------
  * Group assignment
@@ -1062,15 +1333,17 @@ mo_quantile_group(PG_FUNCTION_ARGS)
 
 /*
  * A flat state from parsed or received parts, checked as the transition
- * function checks rows.
+ * function checks rows: weights positive and finite, counts whole numbers
+ * from 1 to 2^53.  flags says what weights holds (NULL when 0).
  */
 static QuantileFlat *
-flat_build(int32 ngroups, int64 count, const float8 *values,
+flat_build(int32 ngroups, int32 flags, int64 count, const float8 *values,
 		   const float8 *weights)
 {
-	Size		size = flat_size(count, weights != NULL);
+	Size		size = flat_size(count, flags != 0);
 	QuantileFlat *flat;
 
+	Assert((flags != 0) == (weights != NULL));
 	check_ngroups(ngroups);
 	if (size > MaxAllocSize)
 		ereport(ERROR,
@@ -1080,17 +1353,30 @@ flat_build(int32 ngroups, int64 count, const float8 *values,
 	flat = palloc0(size);
 	SET_VARSIZE(flat, size);
 	flat->ngroups = ngroups;
-	flat->flags = weights ? QUANTILE_WEIGHTED : 0;
+	flat->flags = flags;
 	flat->count = count;
 	for (int64 i = 0; i < count; i++)
 		flat->data[i] = normalise_value(values[i]);
 	for (int64 i = 0; weights && i < count; i++)
 	{
-		check_weight(weights[i]);
-		if (weights[i] == 0.0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("weights in a quantile_state must not be zero")));
+		if (flags == QUANTILE_COUNTED)
+		{
+			if (!(weights[i] >= 1.0 && weights[i] <= MAX_EXACT_COUNT &&
+				  weights[i] == floor(weights[i])))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("counts in a quantile_state must be whole numbers from 1 to 2^53"),
+						 errdetail("A count is %s.",
+								   float8out_internal(weights[i]))));
+		}
+		else
+		{
+			check_weight(weights[i]);
+			if (weights[i] == 0.0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("weights in a quantile_state must not be zero")));
+		}
 		flat->data[count + i] = weights[i];
 	}
 	return flat;
@@ -1120,9 +1406,10 @@ append_list(StringInfo buf, const char *name, const float8 *x, int64 count)
 
 /*
  * quantile_state_out(quantile_state) returns cstring
- *		"groups=N values={v,...}", then " weights={w,...}" when weighted;
- *		every number in the shortest form that reads back bit-identical,
- *		whatever extra_float_digits says
+ *		"groups=N values={v,...}", then " weights={w,...}" when the rows
+ *		have weights, or " counts={c,...}" when items stand for several
+ *		rows of weight 1; every number in the shortest form that reads back
+ *		bit-identical, whatever extra_float_digits says
  */
 PG_FUNCTION_INFO_V1(mo_quantile_state_out);
 Datum
@@ -1131,12 +1418,13 @@ mo_quantile_state_out(PG_FUNCTION_ARGS)
 	QuantileView view;
 	StringInfoData buf;
 
-	view_state(PG_GETARG_DATUM(0), &view);
+	view_state(PG_GETARG_DATUM(0), &view, true);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "groups=%d", view.ngroups);
 	append_list(&buf, "values", view.values, view.count);
 	if (view.weights)
-		append_list(&buf, "weights", view.weights, view.count);
+		append_list(&buf, view.weighted ? "weights" : "counts",
+					view.weights, view.count);
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -1210,6 +1498,7 @@ mo_quantile_state_in(PG_FUNCTION_ARGS)
 	long		ngroups;
 	float8	   *values;
 	float8	   *weights = NULL;
+	int32		flags = 0;
 	int64		count;
 
 	expect_word(&p, "groups=", input);
@@ -1226,26 +1515,37 @@ mo_quantile_state_in(PG_FUNCTION_ARGS)
 		p++;
 	if (*p != '\0')
 	{
-		expect_word(&p, "weights=", input);
+		if (strncmp(p, "counts=", 7) == 0)
+		{
+			expect_word(&p, "counts=", input);
+			flags = QUANTILE_COUNTED;
+		}
+		else
+		{
+			expect_word(&p, "weights=", input);
+			flags = QUANTILE_WEIGHTED;
+		}
 		if (parse_list(&p, &weights, input) != count)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid input syntax for type %s: \"%s\"",
 							"quantile_state", input),
-					 errdetail("There must be as many weights as values.")));
+					 errdetail("There must be as many %s as values.",
+							   flags == QUANTILE_COUNTED ? "counts" : "weights")));
 		while (isspace((unsigned char) *p))
 			p++;
 		if (*p != '\0')
 			syntax_error(input, "the end of the input");
 	}
 
-	PG_RETURN_POINTER(flat_build((int32) ngroups, count, values, weights));
+	PG_RETURN_POINTER(flat_build((int32) ngroups, flags, count, values,
+								 weights));
 }
 
 /*
  * quantile_state_send(quantile_state) returns bytea
- *		int32 n, int32 flags (1: weighted), int64 count, the values as
- *		float8, then as many weights
+ *		int32 n, int32 flags (1: weights, 2: counts), int64 count, the
+ *		values as float8, then as many weights or counts
  */
 PG_FUNCTION_INFO_V1(mo_quantile_state_send);
 Datum
@@ -1254,10 +1554,11 @@ mo_quantile_state_send(PG_FUNCTION_ARGS)
 	QuantileView view;
 	StringInfoData buf;
 
-	view_state(PG_GETARG_DATUM(0), &view);
+	view_state(PG_GETARG_DATUM(0), &view, true);
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, view.ngroups);
-	pq_sendint32(&buf, view.weights ? QUANTILE_WEIGHTED : 0);
+	pq_sendint32(&buf, view.weighted ? QUANTILE_WEIGHTED :
+				 view.weights ? QUANTILE_COUNTED : 0);
 	pq_sendint64(&buf, view.count);
 	for (int64 i = 0; i < view.count; i++)
 		pq_sendfloat8(&buf, view.values[i]);
@@ -1278,11 +1579,12 @@ mo_quantile_state_recv(PG_FUNCTION_ARGS)
 	int32		ngroups = pq_getmsgint(buf, 4);
 	int32		flags = pq_getmsgint(buf, 4);
 	int64		count = pq_getmsgint64(buf);
-	int			width = (flags == QUANTILE_WEIGHTED) ? 2 : 1;
+	int			width = (flags != 0) ? 2 : 1;
 	float8	   *values;
 	float8	   *weights = NULL;
 
-	if ((flags & ~QUANTILE_WEIGHTED) != 0 || count < 0 ||
+	if ((flags != 0 && flags != QUANTILE_WEIGHTED &&
+		 flags != QUANTILE_COUNTED) || count < 0 ||
 		count > (buf->len - buf->cursor) / (int64) (width * sizeof(float8)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -1292,12 +1594,12 @@ mo_quantile_state_recv(PG_FUNCTION_ARGS)
 							 MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < count; i++)
 		values[i] = pq_getmsgfloat8(buf);
-	if (flags == QUANTILE_WEIGHTED)
+	if (flags != 0)
 	{
 		weights = palloc_extended(Max(count, 1) * sizeof(float8),
 								  MCXT_ALLOC_HUGE);
 		for (int64 i = 0; i < count; i++)
 			weights[i] = pq_getmsgfloat8(buf);
 	}
-	PG_RETURN_POINTER(flat_build(ngroups, count, values, weights));
+	PG_RETURN_POINTER(flat_build(ngroups, flags, count, values, weights));
 }

@@ -1,0 +1,166 @@
+-- Compaction of quantile states: a state of 1024 items or more that is
+-- handed on (to a parallel leader, as text or binary) or finished with
+-- weights is sorted by value, and equal values are summed into one item
+-- where the sum is exact.  Known forms, the exact boundaries through every
+-- path, and the checks of counts read from outside.
+BEGIN;
+CREATE EXTENSION mo_usage;
+SET search_path = mo_usage, public;
+SELECT plan(25);
+
+-- The state itself, as text.
+CREATE AGGREGATE pg_temp.state_of(float8, integer) (
+    SFUNC = quantile_state_add, STYPE = quantile_state);
+CREATE AGGREGATE pg_temp.state_of(float8, float8, integer) (
+    SFUNC = quantile_state_add, STYPE = quantile_state);
+CREATE AGGREGATE pg_temp.merge(quantile_state) (
+    SFUNC = quantile_state_merge, STYPE = quantile_state,
+    FINALFUNC = quantile_state_bounds);
+
+-- Forms.
+SELECT is((SELECT pg_temp.state_of(x % 3, 4)::text
+           FROM generate_series(1, 3000) x),
+          'groups=4 values={0,1,2} counts={1000,1000,1000}',
+          'many rows of few values: one item per value, with its count');
+SELECT is((SELECT quantile_state_bounds(pg_temp.state_of(x % 3, 4))
+           FROM generate_series(1, 3000) x),
+          '{0,1,2}'::float8[],
+          'and its boundaries: positions 750, 1500 and 2250');
+SELECT is((SELECT left(pg_temp.state_of(x % 3, 4)::text, 30)
+           FROM generate_series(1, 1023) x),
+          'groups=4 values={1,2,0,1,2,0,1',
+          'a state of fewer than 1024 items stays as the rows came');
+SELECT is((SELECT pg_temp.state_of(x, 4)::text
+           FROM generate_series(2000, 1, -1) x),
+          (SELECT 'groups=4 values={' || string_agg(x::text, ',' ORDER BY x) || '}'
+           FROM generate_series(1, 2000) x),
+          'distinct values: sorted, and no counts (each weighs 1)');
+SELECT is((SELECT pg_temp.state_of(CASE x % 7 WHEN 0 THEN -1 WHEN 1 THEN '-0'
+                                              WHEN 2 THEN 0 WHEN 3 THEN 'NaN'
+                                              WHEN 4 THEN 'Infinity'
+                                              WHEN 5 THEN '-Infinity' ELSE 2.5 END, 4)::text
+           FROM generate_series(1, 1400) x),
+          'groups=4 values={-Infinity,-1,0,2.5,Infinity,NaN} counts={200,200,400,200,200,200}',
+          'sorted as float8 sorts: -0 is 0, NaN last');
+SELECT is((SELECT pg_temp.state_of(x % 2, 0.5, 2)::text
+           FROM generate_series(1, 2000) x),
+          'groups=2 values={0,1} weights={500,500}',
+          'weights of equal values summed');
+
+-- A sum that would round is not made: value 2 keeps a second item for the
+-- weight 2^-60, which then tips the median over to it (1500 of 3000 +
+-- 2^-60 does not reach half).
+CREATE TEMP TABLE tip AS
+SELECT x AS i, CASE WHEN x <= 1500 THEN 1 ELSE 2 END::float8 AS v,
+       CASE WHEN x = 3001 THEN 2 ^ -60 ELSE 1 END::float8 AS w
+FROM generate_series(1, 3001) x;
+SELECT is((SELECT pg_temp.state_of(v, w, 2 ORDER BY i)::text FROM tip),
+          'groups=2 values={1,2,2} weights={1500,1500,8.673617379884035e-19}',
+          'a weight that cannot be summed exactly stays an item of its own');
+SELECT is((SELECT quantile_bounds(v, w, 2) FROM tip), '{2}'::float8[],
+          'and counts in full: the median is 2');
+SELECT is((SELECT quantile_bounds(v, w, 2) FROM tip WHERE i <= 3000),
+          '{1}'::float8[], 'without it, 1');
+SELECT is((SELECT quantile_state_bounds(pg_temp.state_of(v, w, 2 ORDER BY i)::text::quantile_state)
+           FROM tip),
+          '{2}'::float8[], 'the same from the state as text');
+
+-- Compacted in place by the final function, a window aggregate's state
+-- takes more rows: each frame has the boundaries of its own rows.
+CREATE TEMP TABLE grow AS
+SELECT x AS i, (x % 5)::float8 AS v, (1 + x % 3)::float8 AS w
+FROM generate_series(1, 3000) x;
+SELECT is((SELECT count(*) FROM (
+    SELECT i, quantile_bounds(v, w, 7) OVER (ORDER BY i) AS b FROM grow) f
+    WHERE i IN (1100, 1500, 2222, 3000)
+      AND b IS NOT DISTINCT FROM (SELECT quantile_bounds(g.v, g.w, 7)
+                                  FROM grow g WHERE g.i <= f.i)),
+          4::bigint, 'a growing frame: the boundaries of its rows each time');
+
+-- Parallel plans hand on compacted states: the same boundaries as serial,
+-- and, unweighted, as percentile_disc.
+SELECT setseed(0.75);
+CREATE TABLE ties (grp int, v float8, w float8, iw int)
+    WITH (parallel_workers = 2);
+INSERT INTO ties
+SELECT g % 3, round(random() * 50), random() * 3, (random() * 4)::int
+FROM generate_series(1, 300000) g;
+INSERT INTO ties VALUES (0, 'NaN', 1, 1), (1, '-Infinity', 2, 2);
+ANALYZE ties;
+
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE serial AS
+SELECT quantile_bounds(v, 20) AS b, quantile_bounds(v, w, 20) AS bw,
+       quantile_bounds(v, iw, 20) AS bi,
+       percentile_disc((SELECT array_agg(k / 20.0) FROM generate_series(1, 19) k))
+           WITHIN GROUP (ORDER BY v) AS p
+FROM ties;
+SELECT is((SELECT b FROM serial), (SELECT p FROM serial),
+          'serial: equals percentile_disc');
+CREATE TEMP TABLE repeated AS
+SELECT quantile_bounds(v, 20) AS b FROM ties, generate_series(1, iw);
+
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    line text;
+    plan text := '';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+        plan := plan || line || E'\n';
+    END LOOP;
+    RETURN plan;
+END
+$$;
+SELECT matches(pg_temp.plan_of('SELECT quantile_bounds(v, 20) FROM ties'),
+               'Finalize Aggregate.*Gather.*Partial Aggregate.*Parallel Seq Scan on ties',
+               'the aggregate runs in parallel');
+SELECT is((SELECT quantile_bounds(v, 20) FROM ties), (SELECT b FROM serial),
+          'parallel, unweighted: the same boundaries');
+SELECT is((SELECT quantile_bounds(v, w, 20) FROM ties), (SELECT bw FROM serial),
+          'parallel, real weights: the same boundaries');
+SELECT is((SELECT quantile_bounds(v, iw, 20) FROM ties), (SELECT bi FROM serial),
+          'parallel, integer weights: the same boundaries');
+SELECT is((SELECT bi FROM serial), (SELECT b FROM repeated),
+          'integer weights: as rows repeated weight times');
+RESET max_parallel_workers_per_gather;
+
+-- Counts read from outside: whole numbers from 1 to 2^53, one per value.
+SELECT is(quantile_state_bounds('groups=3 values={6,5} counts={1,2}'),
+          '{5,5}'::float8[], 'counts in text: 5, 5, 6 in three groups');
+SELECT is((SELECT pg_temp.merge(s::quantile_state)
+           FROM (VALUES ('groups=3 values={5,6} counts={2,1}'),
+                        ('groups=3 values={7}')) x (s)),
+          '{5,6}'::float8[], 'a state with counts merged with one without');
+SELECT throws_ok($$SELECT 'groups=2 values={1} counts={0}'::quantile_state$$,
+                 '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
+                 'a count of 0');
+SELECT throws_ok($$SELECT 'groups=2 values={1} counts={1.5}'::quantile_state$$,
+                 '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
+                 'a count that is not whole');
+SELECT throws_ok($$SELECT 'groups=2 values={1} counts={1e300}'::quantile_state$$,
+                 '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
+                 'a count beyond 2^53');
+SELECT throws_ok($$SELECT 'groups=2 values={1,2} counts={1}'::quantile_state$$,
+                 '22P02', NULL, 'fewer counts than values');
+
+-- A state with weights and rows without, or the other way round.
+CREATE AGGREGATE pg_temp.onto_weighted(float8, integer) (
+    SFUNC = quantile_state_add, STYPE = quantile_state,
+    FINALFUNC = quantile_state_bounds, INITCOND = 'groups=2 values={1} weights={2}');
+CREATE AGGREGATE pg_temp.onto_counted(float8, float8, integer) (
+    SFUNC = quantile_state_add, STYPE = quantile_state,
+    FINALFUNC = quantile_state_bounds, INITCOND = 'groups=2 values={1} counts={2}');
+SELECT throws_ok($$SELECT pg_temp.onto_weighted(x, 2) FROM generate_series(1, 3) x$$,
+                 '22023', 'cannot add unweighted rows to a weighted quantile_state',
+                 'rows without weights onto a state with weights');
+SELECT throws_ok($$SELECT pg_temp.onto_counted(x, 1, 2) FROM generate_series(1, 3) x$$,
+                 '22023', 'cannot add weighted rows to an unweighted quantile_state',
+                 'rows with weights onto a state of counts');
+
+SELECT * FROM finish();
+ROLLBACK;
