@@ -27,16 +27,16 @@ report=$out/BENCHMARKS.md
 sections=$(grep -c '^## ' "$report")
 is "$sections" 10 "the report has the eight steps, the targets and the answers"
 
-# Every formulation of every step, with its time: 24 in PostgreSQL, 4 in DuckDB.
+# Every formulation of every step, with its time: 25 in PostgreSQL, 5 in DuckDB.
 rows=$(grep -cE '^\| [^|]+ \| [0-9.]+ \| [0-9.]+–[0-9.]+ \| [0-9.]+ \|' "$report")
-is "$rows" 28 "every formulation has a median, a spread and a ratio"
+is "$rows" 30 "every formulation has a median, a spread and a ratio"
 duckdb=$(grep -cE '^\| DuckDB: .* \| [0-9.]+ \| [0-9.]+–' "$report")
-is "$duckdb" 4 "DuckDB ran its four formulations"
+is "$duckdb" 5 "DuckDB ran its five formulations"
 
 is "$(grep -c 'FAILED' "$report")" 0 "no formulation gave another answer than its peers"
 compared=$(grep -cE '\| (same|same count as the others) \|$' "$report")
-is "$compared" 26 "every formulation was compared with another"
-is "$(grep -cE '\| not compared \|$' "$report")" 2 "but the two floors, which answer no question"
+is "$compared" 27 "every formulation was compared with another"
+is "$(grep -cE '\| not compared \|$' "$report")" 3 "but the three floors, which answer no question"
 is "$(tail -n 1 "$report")" "answers: all agree" "the report ends saying that all answers agree"
 
 is "$(md5sum BENCHMARKS.md 2>/dev/null)" "$committed" "BENCHMARKS.md is not touched"
