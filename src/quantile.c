@@ -438,30 +438,38 @@ state_compact(QuantileState *state)
 	int64		n = state->count;
 	uint64	   *keys;
 	uint64	   *spare_keys;
+	float8	   *weights = NULL;
 	float8	   *spare_weights = NULL;
 	uint64	   *sorted;
-	float8	   *sorted_weights = state->weights;
+	float8	   *sorted_weights;
 	bool		had_weights = (state->weights != NULL);
 	bool		all_ones = true;
 	int64		j = -1;
 
 	if (n == 0 || n == state->compacted)
 		return;
+
+	/*
+	 * The sort works on copies, and may be cancelled: the state's own
+	 * arrays change only below, all at once.
+	 */
 	keys = palloc_extended(n * sizeof(uint64), MCXT_ALLOC_HUGE);
 	spare_keys = palloc_extended(n * sizeof(uint64), MCXT_ALLOC_HUGE);
 	if (had_weights)
+	{
+		weights = palloc_extended(n * sizeof(float8), MCXT_ALLOC_HUGE);
 		spare_weights = palloc_extended(n * sizeof(float8), MCXT_ALLOC_HUGE);
+		memcpy(weights, state->weights, n * sizeof(float8));
+	}
 	for (int64 i = 0; i < n; i++)
 		keys[i] = order_key(state->values[i]);
 	sorted = keys;
+	sorted_weights = weights;
 	radix_sort(&sorted, &sorted_weights, spare_keys, spare_weights, n);
 	if (!had_weights)
 		state_add_weights(state);
 
-	/*
-	 * Write the items back in order, j the last one written.  j never
-	 * passes i, so a weight is read before its place is written over.
-	 */
+	/* Write the items back in order, j the last one written. */
 	for (int64 i = 0; i < n; i++)
 	{
 		float8		weight = had_weights ? sorted_weights[i] : 1.0;
@@ -494,8 +502,11 @@ state_compact(QuantileState *state)
 	}
 	pfree(keys);
 	pfree(spare_keys);
-	if (spare_weights)
+	if (had_weights)
+	{
+		pfree(weights);
 		pfree(spare_weights);
+	}
 }
 
 /* Does the flat form of the state carry a weight for each item? */

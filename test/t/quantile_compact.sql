@@ -104,18 +104,7 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    plan text := '';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        plan := plan || line || E'\n';
-    END LOOP;
-    RETURN plan;
-END
-$$;
+\ir lib/plan_of.sql
 SELECT matches(pg_temp.plan_of('SELECT quantile_bounds(v, 20) FROM ties'),
                'Finalize Aggregate.*Gather.*Partial Aggregate.*Parallel Seq Scan on ties',
                'the aggregate runs in parallel');

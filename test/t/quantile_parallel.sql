@@ -7,18 +7,7 @@ SET search_path = mo_usage, public;
 SELECT plan(18);
 
 -- The plan of a query, without costs; and as run, with rows per worker.
-CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    plan text := '';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        plan := plan || line || E'\n';
-    END LOOP;
-    RETURN plan;
-END
-$$;
+\ir lib/plan_of.sql
 CREATE FUNCTION pg_temp.analyzed(query text) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE

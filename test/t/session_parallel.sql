@@ -8,18 +8,7 @@ SET search_path = mo_usage, public;
 SELECT plan(12);
 
 -- The plan of a query, without costs.
-CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    plan text := '';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        plan := plan || line || E'\n';
-    END LOOP;
-    RETURN plan;
-END
-$$;
+\ir lib/plan_of.sql
 
 -- 1,000 persons, each with events every 10 minutes from 00:00 but for a
 -- 40-minute hole: 100 events (00:00 to 16:30) and 97 (17:10 to 01:10 the
