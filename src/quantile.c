@@ -40,13 +40,16 @@
  * is exact.  Rows are appended to the state's arrays as they come, at the
  * cost of a store.  A state of COMPACT_MIN items or more is compacted when
  * it is handed on (from a parallel worker, to another node, as text or
- * binary) and before the final function sums weights: its items sorted by
- * value (a radix sort over the bits of the values) and equal values summed
- * into one item.  Incomes in whole euros, ages, counts have a few hundred
- * thousand distinct values among millions of rows: parallel workers hand
- * on a few megabytes instead of all their rows, and the exact sums of the
- * selection run over few items.  A sum that would round is not made: the
- * value then keeps more than one item.
+ * binary) and before the final function sums weights, if that pays: its
+ * items sorted by value (a radix sort over the bits of the values) and
+ * equal values summed into one item.  Incomes in whole euros, ages, counts
+ * have a few hundred thousand distinct values among millions of rows:
+ * parallel workers hand on a few megabytes instead of all their rows, and
+ * the exact sums of the selection run over few items.  Compacting pays when
+ * it at least halves the items, which a HyperLogLog sketch of the values
+ * (lib/hyperloglog.h, one pass, a kilobyte) tells beforehand; values that
+ * seldom repeat are left as they are.  A sum that would round is not made:
+ * the value then keeps more than one item.
  *
  * The state is an expanded object (utils/expandeddatum.h) while an
  * aggregate collects into it: items are appended in place, and the
@@ -81,8 +84,10 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "fmgr.h"
+#include "lib/hyperloglog.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
@@ -131,7 +136,8 @@ typedef struct QuantileState
 	bool		weighted;		/* rows have weights (else each weighs 1) */
 	int64		count;
 	int64		capacity;		/* room in values (and weights) */
-	int64		compacted;		/* count when last compacted, or -1 */
+	int64		compacted;		/* count when last compacted or found not
+								 * worth compacting, or -1 */
 	float8	   *values;
 	float8	   *weights;		/* NULL: every item weighs 1 */
 } QuantileState;
@@ -429,8 +435,32 @@ radix_sort(uint64 **keys, float8 **weights, uint64 *spare_keys,
 }
 
 /*
+ * Would compacting at least halve the items?  A HyperLogLog sketch of 2^10
+ * registers estimates the distinct values to within a few per cent.
+ */
+static bool
+compaction_pays(const QuantileState *state)
+{
+	hyperLogLogState sketch;
+	bool		pays;
+
+	initHyperLogLog(&sketch, 10);
+	for (int64 i = 0; i < state->count; i++)
+	{
+		uint64		bits;
+
+		memcpy(&bits, &state->values[i], sizeof(bits));
+		addHyperLogLog(&sketch, murmurhash32((uint32) bits ^ (uint32) (bits >> 32)));
+	}
+	pays = estimateHyperLogLog(&sketch) * 2 <= (double) state->count;
+	freeHyperLogLog(&sketch);
+	return pays;
+}
+
+/*
  * Sort the state's items by value and sum equal values into one item,
- * where the sum is exact.  The state keeps its meaning, and its capacity.
+ * where the sum is exact, if that at least halves them.  The state keeps
+ * its meaning, and its capacity.
  */
 static void
 state_compact(QuantileState *state)
@@ -448,6 +478,11 @@ state_compact(QuantileState *state)
 
 	if (n == 0 || n == state->compacted)
 		return;
+	if (!compaction_pays(state))
+	{
+		state->compacted = n;
+		return;
+	}
 
 	/*
 	 * The sort works on copies, and may be cancelled: the state's own
@@ -478,8 +513,8 @@ state_compact(QuantileState *state)
 		{
 			float8		sum = state->weights[j] + weight;
 
-			if (state->weighted ? sum_is_exact(state->weights[j], weight, sum)
-				: sum <= MAX_EXACT_COUNT)
+			if (sum_is_exact(state->weights[j], weight, sum) &&
+				(state->weighted || sum <= MAX_EXACT_COUNT))
 			{
 				state->weights[j] = sum;
 				all_ones = false;
@@ -1176,9 +1211,9 @@ mo_quantile_bounds(PG_FUNCTION_ARGS)
 	int			nbounds;
 
 	/*
-	 * Many items with weights are compacted first: summing weights exactly
-	 * costs the selection more per item than the sort that merges equal
-	 * values costs.
+	 * Many items with weights are compacted first when that halves them:
+	 * summing weights exactly costs the selection more per item than the
+	 * sort that merges equal values costs.
 	 */
 	if (in_place)
 	{
@@ -1402,15 +1437,20 @@ append_float8(StringInfo buf, float8 x)
 	appendBinaryStringInfo(buf, digits, len);
 }
 
+/* " name={x,...}"; counts (whole numbers up to 2^53) in digits */
 static void
-append_list(StringInfo buf, const char *name, const float8 *x, int64 count)
+append_list(StringInfo buf, const char *name, const float8 *x, int64 count,
+			bool counts)
 {
 	appendStringInfo(buf, " %s={", name);
 	for (int64 i = 0; i < count; i++)
 	{
 		if (i > 0)
 			appendStringInfoChar(buf, ',');
-		append_float8(buf, x[i]);
+		if (counts)
+			appendStringInfo(buf, INT64_FORMAT, (int64) x[i]);
+		else
+			append_float8(buf, x[i]);
 	}
 	appendStringInfoChar(buf, '}');
 }
@@ -1432,10 +1472,10 @@ mo_quantile_state_out(PG_FUNCTION_ARGS)
 	view_state(PG_GETARG_DATUM(0), &view, true);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "groups=%d", view.ngroups);
-	append_list(&buf, "values", view.values, view.count);
+	append_list(&buf, "values", view.values, view.count, false);
 	if (view.weights)
 		append_list(&buf, view.weighted ? "weights" : "counts",
-					view.weights, view.count);
+					view.weights, view.count, !view.weighted);
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -1460,9 +1500,49 @@ expect_word(char **p, const char *word, const char *input)
 	*p += strlen(word);
 }
 
-/* "{x,...}" into a palloc'd array; returns the number of elements. */
+static pg_attribute_noreturn() void
+bad_count(const char *text, int len)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("counts in a quantile_state must be whole numbers from 1 to 2^53"),
+			 errdetail("A count is \"%.*s\".", len, text)));
+}
+
+/*
+ * A count at *p: digits only, from 1 to 2^53, so that every count read is
+ * the count written (a float8 would round 2^53 + 1 to 2^53).
+ */
+static float8
+parse_count(char **p)
+{
+	char	   *start;
+	int64		count = 0;
+
+	while (isspace((unsigned char) **p))
+		(*p)++;
+	start = *p;
+	while (isdigit((unsigned char) **p))
+	{
+		if (count > (INT64CONST(1) << 53))
+			bad_count(start, (int) strcspn(start, ",} \t\n"));
+		count = count * 10 + (**p - '0');
+		(*p)++;
+	}
+	if (*p == start || count < 1 || count > (INT64CONST(1) << 53) ||
+		!(**p == ',' || **p == '}' || isspace((unsigned char) **p)))
+		bad_count(start, (int) strcspn(start, ",} \t\n"));
+	while (isspace((unsigned char) **p))
+		(*p)++;
+	return (float8) count;
+}
+
+/*
+ * "{x,...}" into a palloc'd array; returns the number of elements.  counts:
+ * whole numbers, else float8 as float8in reads them.
+ */
 static int64
-parse_list(char **p, float8 **list, const char *input)
+parse_list(char **p, float8 **list, const char *input, bool counts)
 {
 	int64		count = 0;
 	int64		room = 64;
@@ -1483,7 +1563,8 @@ parse_list(char **p, float8 **list, const char *input)
 			room *= 2;
 			*list = repalloc_huge(*list, room * sizeof(float8));
 		}
-		(*list)[count++] = float8in_internal(*p, p, "quantile_state", input);
+		(*list)[count++] = counts ? parse_count(p) :
+			float8in_internal(*p, p, "quantile_state", input);
 		if (**p == '}')
 		{
 			(*p)++;
@@ -1521,7 +1602,7 @@ mo_quantile_state_in(PG_FUNCTION_ARGS)
 	p = end;
 
 	expect_word(&p, "values=", input);
-	count = parse_list(&p, &values, input);
+	count = parse_list(&p, &values, input, false);
 	while (isspace((unsigned char) *p))
 		p++;
 	if (*p != '\0')
@@ -1536,7 +1617,7 @@ mo_quantile_state_in(PG_FUNCTION_ARGS)
 			expect_word(&p, "weights=", input);
 			flags = QUANTILE_WEIGHTED;
 		}
-		if (parse_list(&p, &weights, input) != count)
+		if (parse_list(&p, &weights, input, flags == QUANTILE_COUNTED) != count)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid input syntax for type %s: \"%s\"",

@@ -41,7 +41,7 @@ COMMENT ON COLUMN mo_micro.household.household IS
 COMMENT ON COLUMN mo_micro.household.kind IS
     'private, institutional, or unknown when the delivery left it empty';
 COMMENT ON COLUMN mo_micro.household.std_income IS
-    'standardised disposable household income in euros a year, in the type the decile functions compute with (double precision: an amount in cents below 10^13 reads back as delivered); NULL when unknown or not a number below 10^15';
+    'standardised disposable household income in euros a year, rounded to the millionth, in the type the decile functions compute with (double precision, 15 significant digits: an amount in cents below 10^13 reads back as delivered); NULL when unknown or not a number below 10^15';
 COMMENT ON COLUMN mo_micro.household.below_social_minimum IS
     'household income below the social minimum; NULL when unknown';
 COMMENT ON COLUMN mo_micro.household.persons IS
@@ -299,7 +299,7 @@ BEGIN
             (household, kind, std_income, below_social_minimum, key_version)
         SELECT pseudonym(h.household_id, 'household', kv),
                coalesce(h.kind, 'unknown'),
-               CASE WHEN abs(h.std_income) < 1e15
+               CASE WHEN abs(round(h.std_income, 6)) < 1e15
                     THEN round(h.std_income, 6)::double precision END,
                h.below_social_minimum, kv
         FROM mo_staging.household h
@@ -310,7 +310,7 @@ BEGIN
             (household, kind, std_income, below_social_minimum, key_version)
         SELECT DISTINCT ON (1) pseudonym(h.household_id, 'household', kv),
                coalesce(h.kind, 'unknown'),
-               CASE WHEN abs(h.std_income) < 1e15
+               CASE WHEN abs(round(h.std_income, 6)) < 1e15
                     THEN round(h.std_income, 6)::double precision END,
                h.below_social_minimum, kv
         FROM mo_staging.household h
@@ -335,10 +335,22 @@ BEGIN
         WHERE h.household_id IS NULL OR h.nth > 1;
     END IF;
 
-    -- An income that is not a number, or not below 10^15 euros, is unknown,
-    -- and counted.  (NaN is not below 10^15 either.)
-    SELECT count(*) INTO delivered_nan FROM mo_staging.household h
-    WHERE NOT abs(h.std_income) < 1e15;
+    -- An income that is not a number, or not below 10^15 euros once rounded
+    -- to the millionth, is unknown, and counted among the households taken
+    -- in (the first row of each household number).  NaN is not below
+    -- 10^15 either.
+    IF taken < delivered THEN
+        SELECT count(*) INTO delivered_nan
+        FROM (SELECT std_income,
+                     row_number() OVER (PARTITION BY household_id
+                                        ORDER BY ctid) AS nth
+              FROM mo_staging.household
+              WHERE household_id IS NOT NULL) h
+        WHERE h.nth = 1 AND NOT abs(round(h.std_income, 6)) < 1e15;
+    ELSE
+        SELECT count(*) INTO delivered_nan FROM mo_staging.household h
+        WHERE NOT abs(round(h.std_income, 6)) < 1e15;
+    END IF;
 
     RETURN QUERY SELECT taken,
         format('%s households taken in, %s rejected', taken,

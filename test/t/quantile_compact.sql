@@ -6,7 +6,7 @@
 BEGIN;
 CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
-SELECT plan(25);
+SELECT plan(31);
 
 -- The state itself, as text.
 CREATE AGGREGATE pg_temp.state_of(float8, integer) (
@@ -32,9 +32,15 @@ SELECT is((SELECT left(pg_temp.state_of(x % 3, 4)::text, 30)
           'a state of fewer than 1024 items stays as the rows came');
 SELECT is((SELECT pg_temp.state_of(x, 4)::text
            FROM generate_series(2000, 1, -1) x),
-          (SELECT 'groups=4 values={' || string_agg(x::text, ',' ORDER BY x) || '}'
+          (SELECT 'groups=4 values={' || string_agg(x::text, ',' ORDER BY x DESC) || '}'
            FROM generate_series(1, 2000) x),
-          'distinct values: sorted, and no counts (each weighs 1)');
+          'distinct values: left as they came, since compacting would not halve them');
+SELECT is((SELECT pg_temp.state_of(x % 1000, 4)::text
+           FROM generate_series(2000, 1, -1) x),
+          (SELECT 'groups=4 values={' || string_agg(x::text, ',' ORDER BY x) || '} counts={'
+                  || string_agg('2', ',') || '}'
+           FROM generate_series(0, 999) x),
+          'each value twice: compacted, sorted, counted');
 SELECT is((SELECT pg_temp.state_of(CASE x % 7 WHEN 0 THEN -1 WHEN 1 THEN '-0'
                                               WHEN 2 THEN 0 WHEN 3 THEN 'NaN'
                                               WHEN 4 THEN 'Infinity'
@@ -116,6 +122,9 @@ SELECT is((SELECT quantile_bounds(v, iw, 20) FROM ties), (SELECT bi FROM serial)
           'parallel, integer weights: the same boundaries');
 SELECT is((SELECT bi FROM serial), (SELECT b FROM repeated),
           'integer weights: as rows repeated weight times');
+SELECT is((SELECT quantile_bounds(v, iw / 4.0, 20) FROM ties),
+          (SELECT b FROM repeated),
+          'parallel, weights in quarters: as rows repeated 4 times the weight');
 RESET max_parallel_workers_per_gather;
 
 -- Counts read from outside: whole numbers from 1 to 2^53, one per value.
@@ -134,8 +143,28 @@ SELECT throws_ok($$SELECT 'groups=2 values={1} counts={1.5}'::quantile_state$$,
 SELECT throws_ok($$SELECT 'groups=2 values={1} counts={1e300}'::quantile_state$$,
                  '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
                  'a count beyond 2^53');
+SELECT throws_ok($$SELECT 'groups=2 values={1} counts={9007199254740993}'::quantile_state$$,
+                 '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
+                 'a count of 2^53 + 1, which float8 would round to 2^53');
 SELECT throws_ok($$SELECT 'groups=2 values={1,2} counts={1}'::quantile_state$$,
                  '22P02', NULL, 'fewer counts than values');
+SELECT is('groups=2 values={1} counts={9007199254740992}'::quantile_state::text,
+          'groups=2 values={1} counts={9007199254740992}',
+          'counts are written in digits, and read back');
+
+-- Counts are summed only where the sum is exact: 2^53 - 1 and 2 make
+-- 2^53 + 1, which float8 rounds, so value 2 keeps two items.  The total
+-- is 2^54 + 1023 and value 1 reaches 2^53 + 511, short of half: the
+-- median is 2, whether the final function or the merge compacts.
+CREATE TEMP TABLE huge AS
+SELECT ('groups=2 values={' || repeat('-1,', 511) || '1,2,2' || repeat(',3', 511)
+        || '} counts={' || repeat('1,', 511)
+        || '9007199254740992,9007199254740991,2' || repeat(',1', 511) || '}')::quantile_state
+       AS st;
+SELECT is((SELECT quantile_state_bounds(st) FROM huge), '{2}'::float8[],
+          'counts near 2^53: the median of the state as read');
+SELECT is((SELECT pg_temp.merge(st) FROM huge), '{2}'::float8[],
+          'and of the state merged and compacted');
 
 -- A state with weights and rows without, or the other way round.
 CREATE AGGREGATE pg_temp.onto_weighted(float8, integer) (

@@ -1,6 +1,7 @@
 -- A register delivery with values no group knows: a birth date after the
 -- window's first day, unknown sex and background codes, a municipality
--- code not delivered, incomes that are not a number or too large, and
+-- code not delivered, incomes that are not a number or too large (also in
+-- rows rejected for their household number, which are not counted), and
 -- incomes with more decimals than a cent.  Each is counted in the
 -- pipeline's report; none gives a negative age or a NaN income.
 BEGIN;
@@ -26,7 +27,10 @@ INSERT INTO mo_staging.household VALUES
     ('HINF', 'private', '-Infinity', false),
     ('HTINY', 'private', 1e-400, false),
     ('HCENT', 'private', 123456789012.34, false),
-    ('HFINE', 'private', 21250.1234567, false);
+    ('HFINE', 'private', 21250.1234567, false),
+    ('HEDGE', 'private', 999999999999999.9999999, false),
+    ('HNAN', 'private', 'Infinity', false),
+    (NULL, 'private', 'NaN', false);
 INSERT INTO mo_staging.person
 SELECT bsn, CASE i WHEN 1 THEN date '2017-03-01' ELSE date '1980-05-05' END,
        CASE i WHEN 2 THEN 'X' ELSE 'F' END,
@@ -57,16 +61,17 @@ SELECT is((SELECT rows || ' ' || detail FROM report
           'the report counts each');
 SELECT results_eq(
     $$SELECT id, h.std_income::text FROM mo_micro.household h
-      JOIN (VALUES ('HNAN'), ('HBIG'), ('HINF'), ('HTINY'), ('HCENT'), ('HFINE')) i (id)
+      JOIN (VALUES ('HNAN'), ('HBIG'), ('HINF'), ('HTINY'), ('HCENT'), ('HFINE'),
+                   ('HEDGE')) i (id)
         ON h.household = pseudonym(i.id, 'household')
       ORDER BY id$$,
-    $$VALUES ('HBIG', NULL), ('HCENT', '123456789012.34'), ('HFINE', '21250.123457'),
-             ('HINF', NULL), ('HNAN', NULL), ('HTINY', '0')$$,
-    'incomes not a number or of 10^15 and more are unknown, others kept to the millionth');
+    $$VALUES ('HBIG', NULL), ('HCENT', '123456789012.34'), ('HEDGE', NULL),
+             ('HFINE', '21250.123457'), ('HINF', NULL), ('HNAN', NULL), ('HTINY', '0')$$,
+    'incomes not a number or of 10^15 and more (once rounded) are unknown, others kept to the millionth');
 SELECT is((SELECT detail FROM report
            WHERE step = 'pseudonymise' AND delivery = 'household'),
-          '106 households taken in, 0 rejected; 3 with an income that is not a number below 10^15, taken as unknown',
-          'and counted in the report');
+          '107 households taken in, 2 rejected; 4 with an income that is not a number below 10^15, taken as unknown',
+          'and counted in the report, among the households taken in only');
 SELECT is((SELECT decile FROM mo_micro.household
            WHERE household = pseudonym('HCENT', 'household')),
           10::smallint, 'the largest income kept is in the highest decile');
