@@ -127,9 +127,10 @@ typedef struct QuantileFlat
 /* The rows weigh 1, and the items carry counts of rows */
 #define QUANTILE_COUNTED		0x0002
 /*
- * Compacting the state again would not pay: it was compacted, or found not
- * worth it.  Only a state handed on between processes carries it; text and
- * binary forms do not.
+ * Compacting the state again would change nothing: it was compacted, or
+ * found not worth it, with the items it has.  Only the flat form (a state
+ * handed on between processes, or stored) carries it; text and binary forms
+ * do not, and a state that takes more items loses it.
  */
 #define QUANTILE_SETTLED		0x0004
 #define QUANTILE_HAS_WEIGHTS(flags) \
@@ -824,7 +825,6 @@ mo_quantile_merge(PG_FUNCTION_ARGS)
 	MemoryContext aggcontext;
 	QuantileState *state;
 	QuantileView other;
-	bool		settled;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		ereport(ERROR,
@@ -858,12 +858,6 @@ mo_quantile_merge(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot merge a weighted and an unweighted quantile_state")));
 
-	/*
-	 * Two states each compacted, or each found not worth compacting, are
-	 * taken as one that is not worth compacting again: partial states that
-	 * did not halve on their own seldom halve together.
-	 */
-	settled = (state->compacted == state->count) && other.settled;
 	state_reserve(state, other.count);
 	if (other.weights != NULL && state->weights == NULL)
 		state_add_weights(state);
@@ -873,8 +867,6 @@ mo_quantile_merge(PG_FUNCTION_ARGS)
 		state->weights[state->count + i] =
 			other.weights ? other.weights[i] : 1.0;
 	state->count += other.count;
-	if (settled)
-		state->compacted = state->count;
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
 }
 
@@ -1573,27 +1565,41 @@ bad_count(const char *text, int len)
 
 /*
  * A count at *p: digits only, from 1 to 2^53, so that every count read is
- * the count written (a float8 would round 2^53 + 1 to 2^53).
+ * the count written (a float8 would round 2^53 + 1 to 2^53).  A number of
+ * another kind (1.5, -1, 1e3) is refused as a count (22023); anything else,
+ * or nothing, as malformed (22P02).
  */
 static float8
-parse_count(char **p)
+parse_count(char **p, const char *input)
 {
 	char	   *start;
+	int			len;
 	int64		count = 0;
+	bool		digits_only;
 
 	while (isspace((unsigned char) **p))
 		(*p)++;
 	start = *p;
-	while (isdigit((unsigned char) **p))
+	len = (int) strcspn(start, ",} \t\n\r\f\v");
+	digits_only = (len > 0 && (int) strspn(start, "0123456789") >= len);
+	if (!digits_only)
 	{
-		if (count > (INT64CONST(1) << 53))
-			bad_count(start, (int) strcspn(start, ",} \t\n"));
-		count = count * 10 + (**p - '0');
-		(*p)++;
+		char	   *end;
+
+		(void) strtod(start, &end);
+		if (len == 0 || end != start + len)
+			syntax_error(input, "a count");
+		bad_count(start, len);
 	}
-	if (*p == start || count < 1 || count > (INT64CONST(1) << 53) ||
-		!(**p == ',' || **p == '}' || isspace((unsigned char) **p)))
-		bad_count(start, (int) strcspn(start, ",} \t\n"));
+	for (int i = 0; i < len; i++)
+	{
+		count = count * 10 + (start[i] - '0');
+		if (count > (INT64CONST(1) << 53))
+			bad_count(start, len);
+	}
+	if (count < 1)
+		bad_count(start, len);
+	*p = start + len;
 	while (isspace((unsigned char) **p))
 		(*p)++;
 	return (float8) count;
@@ -1625,7 +1631,7 @@ parse_list(char **p, float8 **list, const char *input, bool counts)
 			room *= 2;
 			*list = repalloc_huge(*list, room * sizeof(float8));
 		}
-		(*list)[count++] = counts ? parse_count(p) :
+		(*list)[count++] = counts ? parse_count(p, input) :
 			float8in_internal(*p, p, "quantile_state", input);
 		if (**p == '}')
 		{

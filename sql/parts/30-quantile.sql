@@ -40,7 +40,7 @@ CREATE TYPE mo_usage.quantile_state (
 );
 
 COMMENT ON TYPE mo_usage.quantile_state IS
-    'values (and weights) collected by quantile_bounds: groups=N values={...} [weights={...}]';
+    'values (and weights, or counts of equal values) collected by quantile_bounds: groups=N values={...} [weights={...} | counts={...}]';
 COMMENT ON FUNCTION mo_usage.quantile_state_in(cstring) IS
     'reads a quantile_state from its text form';
 COMMENT ON FUNCTION mo_usage.quantile_state_out(mo_usage.quantile_state) IS

@@ -7,7 +7,7 @@
 BEGIN;
 CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
-SELECT plan(33);
+SELECT plan(39);
 
 -- The state itself, as text.
 CREATE AGGREGATE pg_temp.state_of(float8, integer) (
@@ -17,6 +17,8 @@ CREATE AGGREGATE pg_temp.state_of(float8, float8, integer) (
 CREATE AGGREGATE pg_temp.merge(quantile_state) (
     SFUNC = quantile_state_merge, STYPE = quantile_state,
     FINALFUNC = quantile_state_bounds);
+CREATE AGGREGATE pg_temp.merged(quantile_state) (
+    SFUNC = quantile_state_merge, STYPE = quantile_state);
 
 -- Forms.
 SELECT is((SELECT pg_temp.state_of(x % 3, 4)::text
@@ -74,6 +76,23 @@ SELECT is((SELECT quantile_bounds(v, w, 2) FROM tip WHERE i <= 1501),
 SELECT is((SELECT quantile_state_bounds(pg_temp.state_of(v, w, 2 ORDER BY i)::text::quantile_state)
            FROM tip),
           '{2}'::float8[], 'the same from the state as text');
+
+-- States stored compacted and merged again are compacted again when
+-- written: four groups of 8,000 rows of 600 values, weight 1.5, stored
+-- (each compacted to 600 items) and merged give one item per value,
+-- weighing 6 times its rows in a group; and the text reads back as itself.
+CREATE TEMP TABLE parts AS
+SELECT g, pg_temp.state_of((x % 600)::float8, 1.5, 10) AS st
+FROM generate_series(1, 4) g, generate_series(1, 8000) x GROUP BY g;
+CREATE TEMP TABLE merged_text AS SELECT pg_temp.merged(st)::text AS t FROM parts;
+SELECT is((SELECT t FROM merged_text),
+          (SELECT 'groups=10 values={' || string_agg(v::text, ',' ORDER BY v)
+                  || '} weights={' || string_agg((6 * n)::text, ',' ORDER BY v) || '}'
+           FROM (SELECT x % 600 AS v, count(*) AS n FROM generate_series(1, 8000) x
+                 GROUP BY 1) c),
+          'stored states merged: written compacted, one item per value');
+SELECT is((SELECT t::quantile_state::text FROM merged_text), (SELECT t FROM merged_text),
+          'and its text reads back as the same text');
 
 -- A window aggregate's state, reordered in place by the final function,
 -- takes more rows: each frame has the boundaries of its own rows.
@@ -152,6 +171,15 @@ SELECT throws_ok($$SELECT 'groups=2 values={1} counts={9007199254740993}'::quant
                  'a count of 2^53 + 1, which float8 would round to 2^53');
 SELECT throws_ok($$SELECT 'groups=2 values={1,2} counts={1}'::quantile_state$$,
                  '22P02', NULL, 'fewer counts than values');
+SELECT throws_ok($$SELECT 'groups=2 values={1} counts={-1}'::quantile_state$$,
+                 '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
+                 'a negative count');
+SELECT throws_ok($$SELECT 'groups=2 values={1} counts={1'::quantile_state$$,
+                 '22P02', NULL, 'counts without their closing brace: malformed');
+SELECT throws_ok($$SELECT 'groups=2 values={1,2} counts={1,}'::quantile_state$$,
+                 '22P02', NULL, 'a missing count: malformed');
+SELECT throws_ok($$SELECT 'groups=2 values={1} counts={x}'::quantile_state$$,
+                 '22P02', NULL, 'a count that is no number: malformed');
 SELECT is('groups=2 values={1} counts={9007199254740992}'::quantile_state::text,
           'groups=2 values={1} counts={9007199254740992}',
           'counts are written in digits, and read back');
@@ -165,8 +193,6 @@ SELECT ('groups=2 values={' || repeat('-1,', 511) || '1,2,2' || repeat(',3', 511
         || '} counts={' || repeat('1,', 511)
         || '9007199254740992,9007199254740991,2' || repeat(',1', 511) || '}')::quantile_state
        AS st;
-CREATE AGGREGATE pg_temp.merged(quantile_state) (
-    SFUNC = quantile_state_merge, STYPE = quantile_state);
 SELECT is((SELECT quantile_state_bounds(st) FROM huge), '{2}'::float8[],
           'counts near 2^53: the median of the state as read');
 SELECT is((SELECT pg_temp.merged(st)::text FROM huge),
