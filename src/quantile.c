@@ -351,10 +351,9 @@ state_add_weights(QuantileState *state)
 static inline void
 state_append(QuantileState *state, float8 value, float8 weight)
 {
+	Assert(state->weights != NULL || weight == 1.0);
 	if (unlikely(state->count == state->capacity))
 		state_reserve(state, 1);
-	if (unlikely(state->weights == NULL && weight != 1.0))
-		state_add_weights(state);
 	state->values[state->count] = value;
 	if (state->weights)
 		state->weights[state->count] = weight;
@@ -573,13 +572,13 @@ state_compact(QuantileState *state)
 	}
 }
 
-/* Does the flat form of the state carry a weight for each item? */
+/* What the weights of a state's items are, as its flat and binary forms say */
 static inline int32
-state_flags(const QuantileState *state)
+weight_flags(bool weighted, const float8 *weights)
 {
-	if (state->weighted)
+	if (weighted)
 		return QUANTILE_WEIGHTED;
-	return state->weights ? QUANTILE_COUNTED : 0;
+	return weights ? QUANTILE_COUNTED : 0;
 }
 
 static Size
@@ -624,7 +623,7 @@ quantile_flatten_into(ExpandedObjectHeader *eohptr, void *result,
 	memset(flat, 0, QUANTILE_FLAT_HDRSZ);
 	SET_VARSIZE(flat, allocated_size);
 	flat->ngroups = state->ngroups;
-	flat->flags = state_flags(state) |
+	flat->flags = weight_flags(state->weighted, state->weights) |
 		(state->compacted == state->count ? QUANTILE_SETTLED : 0);
 	flat->count = state->count;
 	memcpy(flat->data, state->values, state->count * sizeof(float8));
@@ -863,13 +862,15 @@ mo_quantile_merge(PG_FUNCTION_ARGS)
 		state_add_weights(state);
 	memcpy(state->values + state->count, other.values,
 		   other.count * sizeof(float8));
-	for (int64 i = 0; state->weights && i < other.count; i++)
-		state->weights[state->count + i] =
-			other.weights ? other.weights[i] : 1.0;
+	if (other.weights)
+		memcpy(state->weights + state->count, other.weights,
+			   other.count * sizeof(float8));
+	else
+		for (int64 i = 0; state->weights && i < other.count; i++)
+			state->weights[state->count + i] = 1.0;
 	state->count += other.count;
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
 }
-
 
 
 /* ---------------------------------------------------------------------
@@ -1312,6 +1313,7 @@ mo_quantile_bounds(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 
+
 /* ---------------------------------------------------------------------
  * Group assignment
  * ---------------------------------------------------------------------
@@ -1428,6 +1430,16 @@ mo_quantile_group(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
+/* A count, as written, that is not a whole number from 1 to 2^53 */
+static pg_attribute_noreturn() void
+bad_count(const char *text, int len)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("counts in a quantile_state must be whole numbers from 1 to 2^53"),
+			 errdetail("A count is \"%.*s\".", len, text)));
+}
+
 /*
  * A flat state from parsed or received parts, checked as the transition
  * function checks rows: weights positive and finite, counts whole numbers
@@ -1460,11 +1472,11 @@ flat_build(int32 ngroups, int32 flags, int64 count, const float8 *values,
 		{
 			if (!(weights[i] >= 1.0 && weights[i] <= MAX_EXACT_COUNT &&
 				  weights[i] == floor(weights[i])))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("counts in a quantile_state must be whole numbers from 1 to 2^53"),
-						 errdetail("A count is %s.",
-								   float8out_internal(weights[i]))));
+			{
+				char	   *shown = float8out_internal(weights[i]);
+
+				bad_count(shown, strlen(shown));
+			}
 		}
 		else
 		{
@@ -1552,15 +1564,6 @@ expect_word(char **p, const char *word, const char *input)
 	if (strncmp(*p, word, strlen(word)) != 0)
 		syntax_error(input, psprintf("\"%s\"", word));
 	*p += strlen(word);
-}
-
-static pg_attribute_noreturn() void
-bad_count(const char *text, int len)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("counts in a quantile_state must be whole numbers from 1 to 2^53"),
-			 errdetail("A count is \"%.*s\".", len, text)));
 }
 
 /*
@@ -1718,8 +1721,7 @@ mo_quantile_state_send(PG_FUNCTION_ARGS)
 	copy = view_compacted(PG_GETARG_DATUM(0), &view);
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, view.ngroups);
-	pq_sendint32(&buf, view.weighted ? QUANTILE_WEIGHTED :
-				 view.weights ? QUANTILE_COUNTED : 0);
+	pq_sendint32(&buf, weight_flags(view.weighted, view.weights));
 	pq_sendint64(&buf, view.count);
 	for (int64 i = 0; i < view.count; i++)
 		pq_sendfloat8(&buf, view.values[i]);

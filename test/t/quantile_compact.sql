@@ -157,29 +157,24 @@ SELECT is((SELECT pg_temp.merge(s::quantile_state)
            FROM (VALUES ('groups=3 values={5,6} counts={2,1}'),
                         ('groups=3 values={7}')) x (s)),
           '{5,6}'::float8[], 'a state with counts merged with one without');
-SELECT throws_ok($$SELECT 'groups=2 values={1} counts={0}'::quantile_state$$,
-                 '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
-                 'a count of 0');
-SELECT throws_ok($$SELECT 'groups=2 values={1} counts={1.5}'::quantile_state$$,
-                 '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
-                 'a count that is not whole');
-SELECT throws_ok($$SELECT 'groups=2 values={1} counts={1e300}'::quantile_state$$,
-                 '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
-                 'a count beyond 2^53');
-SELECT throws_ok($$SELECT 'groups=2 values={1} counts={9007199254740993}'::quantile_state$$,
-                 '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
-                 'a count of 2^53 + 1, which float8 would round to 2^53');
-SELECT throws_ok($$SELECT 'groups=2 values={1,2} counts={1}'::quantile_state$$,
-                 '22P02', NULL, 'fewer counts than values');
-SELECT throws_ok($$SELECT 'groups=2 values={1} counts={-1}'::quantile_state$$,
-                 '22023', 'counts in a quantile_state must be whole numbers from 1 to 2^53',
-                 'a negative count');
-SELECT throws_ok($$SELECT 'groups=2 values={1} counts={1'::quantile_state$$,
-                 '22P02', NULL, 'counts without their closing brace: malformed');
-SELECT throws_ok($$SELECT 'groups=2 values={1,2} counts={1,}'::quantile_state$$,
-                 '22P02', NULL, 'a missing count: malformed');
-SELECT throws_ok($$SELECT 'groups=2 values={1} counts={x}'::quantile_state$$,
-                 '22P02', NULL, 'a count that is no number: malformed');
+-- Refused: numbers that are no count (22023), and text that is malformed
+-- (22P02).
+SELECT throws_ok(format('SELECT %L::quantile_state', input), code,
+                 CASE code WHEN '22023' THEN
+                     'counts in a quantile_state must be whole numbers from 1 to 2^53' END,
+                 description)
+FROM (VALUES
+    ('groups=2 values={1} counts={0}', '22023', 'a count of 0'),
+    ('groups=2 values={1} counts={1.5}', '22023', 'a count that is not whole'),
+    ('groups=2 values={1} counts={1e300}', '22023', 'a count beyond 2^53'),
+    ('groups=2 values={1} counts={9007199254740993}', '22023',
+     'a count of 2^53 + 1, which float8 would round to 2^53'),
+    ('groups=2 values={1} counts={-1}', '22023', 'a negative count'),
+    ('groups=2 values={1,2} counts={1}', '22P02', 'fewer counts than values'),
+    ('groups=2 values={1} counts={1', '22P02', 'counts without their closing brace: malformed'),
+    ('groups=2 values={1,2} counts={1,}', '22P02', 'a missing count: malformed'),
+    ('groups=2 values={1} counts={x}', '22P02', 'a count that is no number: malformed'))
+    AS bad (input, code, description);
 SELECT is('groups=2 values={1} counts={9007199254740992}'::quantile_state::text,
           'groups=2 values={1} counts={9007199254740992}',
           'counts are written in digits, and read back');

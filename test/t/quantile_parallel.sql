@@ -4,7 +4,7 @@
 BEGIN;
 CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
-SELECT plan(18);
+SELECT plan(20);
 
 -- The plan of a query, without costs; and as run, with rows per worker.
 \ir lib/plan_of.sql
@@ -139,27 +139,34 @@ SELECT pg_temp.copy_binary('states_back', 'FROM', 'quantile_states.bin');
 SELECT set_eq('SELECT s::text FROM states_back',
               'SELECT state FROM shard_states',
               'binary send and receive: the same states');
--- Raw bytes written as a bytea column read back as a state.
-SELECT pg_temp.copy_binary(
-    $$(VALUES ('\x0000000200000001000000000000000140080000000000003fe0000000000000'::bytea))$$,
-    'TO', 'quantile_crafted.bin');
-TRUNCATE states_back;
-SELECT pg_temp.copy_binary('states_back', 'FROM', 'quantile_crafted.bin');
-SELECT is((SELECT s::text FROM states_back),
+-- Raw bytes, written as a bytea column, read back as a state: its text.
+CREATE FUNCTION pg_temp.read_binary(bytes bytea) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_temp.copy_binary(format('(VALUES (%L::bytea))', bytes),
+                                'TO', 'quantile_crafted.bin');
+    TRUNCATE states_back;
+    PERFORM pg_temp.copy_binary('states_back', 'FROM', 'quantile_crafted.bin');
+    RETURN (SELECT s::text FROM states_back);
+END
+$$;
+SELECT is(pg_temp.read_binary('\x0000000200000001000000000000000140080000000000003fe0000000000000'),
           'groups=2 values={3} weights={0.5}',
           'binary receive: a state written byte by byte');
-SELECT pg_temp.copy_binary(
-    $$(VALUES ('\x00000002000000070000000000000000'::bytea))$$,
-    'TO', 'quantile_bad_flags.bin');
-SELECT pg_temp.copy_binary(
-    $$(VALUES ('\x0000000200000000000000000000ffff'::bytea))$$,
-    'TO', 'quantile_bad_count.bin');
-SELECT throws_ok($$SELECT pg_temp.copy_binary('states_back', 'FROM', 'quantile_bad_flags.bin')$$,
-                 '22P03', 'invalid external quantile_state',
-                 'binary state with unknown flags');
-SELECT throws_ok($$SELECT pg_temp.copy_binary('states_back', 'FROM', 'quantile_bad_count.bin')$$,
-                 '22P03', 'invalid external quantile_state',
-                 'binary state with more values than bytes');
+-- Flags 2: the items carry counts (here 3 twice).
+SELECT is(pg_temp.read_binary('\x0000000200000002000000000000000140080000000000004000000000000000'),
+          'groups=2 values={3} counts={2}',
+          'binary receive: a state with counts');
+SELECT throws_ok(format('SELECT pg_temp.read_binary(%L)', bytes), code, message, description)
+FROM (VALUES
+    ('\x00000002000000070000000000000000'::bytea, '22P03', 'invalid external quantile_state',
+     'binary state with unknown flags'),
+    ('\x0000000200000000000000000000ffff', '22P03', 'invalid external quantile_state',
+     'binary state with more values than bytes'),
+    ('\x0000000200000002000000000000000140080000000000003ff8000000000000', '22023',
+     'counts in a quantile_state must be whole numbers from 1 to 2^53',
+     'binary state with a count of 1.5'))
+    AS bad (bytes, code, message, description);
 
 SELECT * FROM finish();
 ROLLBACK;
