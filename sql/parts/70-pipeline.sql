@@ -227,9 +227,23 @@ RETURN date_part('hour', ts AT TIME ZONE time_zone)::integer;
 COMMENT ON FUNCTION mo_usage.local_hour(timestamptz, text) IS
     'the hour of the clock (0-23) at ts in time_zone, whatever the session''s TimeZone';
 
+-- An income as mo_micro.household stores it: rounded to the millionth, in
+-- double precision, the type the decile functions take; 15 significant
+-- digits keep an amount in cents below 10^13 as delivered.  NaN, the
+-- infinities and amounts of 10^15 and more are unknown.  Not STRICT, so
+-- that it is inlined (NULL gives NULL all the same).
+CREATE FUNCTION mo_usage.income_as_stored(income numeric)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN abs(round(income, 6)) < 1e15
+            THEN round(income, 6)::double precision END;
+COMMENT ON FUNCTION mo_usage.income_as_stored(numeric) IS
+    'a delivered income as mo_micro.household stores it: rounded to the millionth, as double precision; NULL when not a number below 10^15';
+
 GRANT EXECUTE ON FUNCTION
     mo_usage.age_in_years(date, date),
     mo_usage.category_labels(text),
+    mo_usage.income_as_stored(numeric),
     mo_usage.age_group(integer, boolean),
     mo_usage.local_date(timestamptz, text),
     mo_usage.local_hour(timestamptz, text)
@@ -299,8 +313,7 @@ BEGIN
             (household, kind, std_income, below_social_minimum, key_version)
         SELECT pseudonym(h.household_id, 'household', kv),
                coalesce(h.kind, 'unknown'),
-               CASE WHEN abs(round(h.std_income, 6)) < 1e15
-                    THEN round(h.std_income, 6)::double precision END,
+               income_as_stored(h.std_income),
                h.below_social_minimum, kv
         FROM mo_staging.household h
         WHERE h.household_id IS NOT NULL
@@ -310,8 +323,7 @@ BEGIN
             (household, kind, std_income, below_social_minimum, key_version)
         SELECT DISTINCT ON (1) pseudonym(h.household_id, 'household', kv),
                coalesce(h.kind, 'unknown'),
-               CASE WHEN abs(round(h.std_income, 6)) < 1e15
-                    THEN round(h.std_income, 6)::double precision END,
+               income_as_stored(h.std_income),
                h.below_social_minimum, kv
         FROM mo_staging.household h
         WHERE h.household_id IS NOT NULL
@@ -335,10 +347,9 @@ BEGIN
         WHERE h.household_id IS NULL OR h.nth > 1;
     END IF;
 
-    -- An income that is not a number, or not below 10^15 euros once rounded
-    -- to the millionth, is unknown, and counted among the households taken
-    -- in (the first row of each household number).  NaN is not below
-    -- 10^15 either.
+    -- An income delivered that cannot be stored is unknown, and counted
+    -- among the households taken in (the first row of each household
+    -- number).
     IF taken < delivered THEN
         SELECT count(*) INTO delivered_nan
         FROM (SELECT std_income,
@@ -346,10 +357,12 @@ BEGIN
                                         ORDER BY ctid) AS nth
               FROM mo_staging.household
               WHERE household_id IS NOT NULL) h
-        WHERE h.nth = 1 AND NOT abs(round(h.std_income, 6)) < 1e15;
+        WHERE h.nth = 1 AND h.std_income IS NOT NULL
+          AND income_as_stored(h.std_income) IS NULL;
     ELSE
         SELECT count(*) INTO delivered_nan FROM mo_staging.household h
-        WHERE NOT abs(round(h.std_income, 6)) < 1e15;
+        WHERE h.std_income IS NOT NULL
+          AND income_as_stored(h.std_income) IS NULL;
     END IF;
 
     RETURN QUERY SELECT taken,

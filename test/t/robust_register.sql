@@ -9,9 +9,10 @@ CREATE EXTENSION mo_usage;
 SET search_path = mo_usage, public;
 SET client_min_messages = warning;
 SET timezone = 'UTC';
-SELECT plan(11);
+SELECT plan(12);
 
 \ir ../shell/ops_data.sql
+\ir lib/plan_of.sql
 -- Four more persons, with valid BSNs of another range.
 CREATE TEMP TABLE odd_person AS
 SELECT row_number() OVER (ORDER BY n)::integer AS i, n::text || d9 AS bsn
@@ -110,6 +111,11 @@ CALL refresh_published();
 SELECT is((SELECT count(*) FILTER (WHERE value IS NULL) || ' of ' || count(*)
            FROM mo_pub.key_figures),
           '9 of 9', 'and with no population at all, 9 rows, all suppressed');
+
+-- The rule for incomes is written once, and inlined where it is used.
+SELECT matches(pg_temp.plan_of(
+                   'SELECT 1 FROM mo_staging.household WHERE income_as_stored(std_income) > 0'),
+               'Filter: \(CASE WHEN', 'income_as_stored() is inlined into the query');
 
 SELECT * FROM finish();
 ROLLBACK;
