@@ -126,7 +126,7 @@ ORDER BY code;
 INSERT INTO plain.household (household, kind, std_income, below_social_minimum, key_version)
 SELECT plain.pseudonym(household_id, 'household', decode(:'key', 'hex')),
        coalesce(kind, 'unknown'),
-       CASE WHEN abs(std_income) < 1e15 THEN round(std_income, 6)::double precision END,
+       CASE WHEN abs(round(std_income, 6)) < 1e15 THEN round(std_income, 6)::double precision END,
        below_social_minimum, :kv
 FROM bench.household
 WHERE household_id IS NOT NULL
