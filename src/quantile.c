@@ -463,9 +463,11 @@ compaction_pays(const QuantileState *state)
 	for (int64 i = 0; i < state->count; i++)
 	{
 		uint64		bits;
+		uint32		folded;
 
 		memcpy(&bits, &state->values[i], sizeof(bits));
-		addHyperLogLog(&sketch, murmurhash32((uint32) bits ^ (uint32) (bits >> 32)));
+		folded = (uint32) bits ^ (uint32) (bits >> 32);
+		addHyperLogLog(&sketch, murmurhash32(folded));
 	}
 	pays = estimateHyperLogLog(&sketch) * 2 <= (double) state->count;
 	freeHyperLogLog(&sketch);
